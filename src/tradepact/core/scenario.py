@@ -1,0 +1,354 @@
+"""Scenarios: a pledge design plus an overlay on the shipped parameters.
+
+A scenario file (YAML, validated strictly; ``tradepact schema`` prints its
+JSON Schema) says how a pledge is implemented — its tranches, the profit
+split, the years modelled — and may override any shipped parameter over a
+date range (``parameters:``, OpenFisca/PolicyEngine style). Numbers are
+either literals or references to cited parameters, ``{param: PATH}``,
+optionally multiplied by further parameters or numbers (``times: [...]``).
+
+A scenario can start from another (``base:``, a shipped name such as
+``us_kr_2025/final`` or a path relative to the file). The child's keys
+replace the base's, with two merges: ``parameters`` are merged path by path,
+and ``tranches`` are matched by ``name`` — a tranche with a known name
+updates that tranche (its ``terms`` key by key, other keys wholesale), a new
+name adds a tranche, and ``remove: true`` drops one.
+
+Overlay semantics: ``PATH: VALUE`` replaces the parameter on every date;
+``PATH: {"2026-01-01": V}`` from that date on; ``PATH: {"2026-01-01.2028-01-01": V}``
+over the half-open range only, after which the shipped value resumes.
+Ranges of one path may not overlap. The whole overlay is validated before
+any parameter is changed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .dates import MIN_DATE, Interval
+from .errors import Location, ParameterError, ScenarioError, with_value
+from .parameters import Parameter, ParameterNode
+from .references import Reference
+from .yamlio import LineDict, LineList, load_yaml_file, validation_error
+
+SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "scenarios"
+
+_NAME = r"^[a-z0-9_]+(/[a-z0-9_]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParamRef(_Strict):
+    """A number taken from a cited parameter, optionally multiplied."""
+
+    param: str = Field(description="Dotted parameter path, e.g. deals.us_kr_2025.cash.amount_usd_bn")
+    times: list[Union[str, float]] = Field(
+        default_factory=list, description="Further factors: parameter paths or numbers")
+
+
+Number = Union[float, ParamRef]
+Year = Union[int, ParamRef]
+
+
+class UpfrontSpec(_Strict):
+    kind: Literal["upfront"]
+    year: Year | None = Field(None, description="Calendar year; default: the scenario's start year")
+
+
+class CappedAnnualSpec(_Strict):
+    kind: Literal["capped_annual"]
+    cap_usd_bn: Number = Field(description="Most that can move in one calendar year, USD bn")
+    start_year: Year | None = Field(None, description="First year; default: the scenario's start year")
+
+
+class ExplicitSpec(_Strict):
+    kind: Literal["explicit"]
+    amounts_usd_bn: dict[int, Annotated[float, Field(ge=0)]] = Field(
+        description="USD bn by calendar year; must add up to the tranche amount")
+
+
+class SelectionWindowSpec(_Strict):
+    kind: Literal["selection_window"]
+    deadline: Union[_dt.date, ParamRef] = Field(description="Project-selection deadline")
+    funding_lag_business_days: Union[int, ParamRef] = Field(
+        0, description="Business days to fund a selected project")
+    start_year: Year | None = Field(None, description="First year; default: the scenario's start year")
+
+
+ScheduleSpec = Annotated[
+    Union[UpfrontSpec, CappedAnnualSpec, ExplicitSpec, SelectionWindowSpec],
+    Field(discriminator="kind")]
+
+
+class TermsSpec(_Strict):
+    """Instrument terms; each defaults to a cited assumption parameter."""
+
+    cash_yield_rate: Number | None = None
+    interest_rate: Number | None = None
+    tenor_years: Number | None = None
+    grace_years: Number | None = None
+    annual_default_probability: Number | None = None
+    loss_given_default_share: Number | None = None
+    annual_call_probability: Number | None = None
+    loss_given_call_share: Number | None = None
+    fee_rate: Number | None = None
+
+
+Instrument = Literal["cash_equity", "loan", "guarantee", "company_fdi"]
+
+
+class TrancheSpec(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    description: str | None = None
+    instrument: Instrument
+    amount_usd_bn: Number
+    schedule: ScheduleSpec
+    funding: Literal["sovereign", "corporate"] | None = Field(
+        None, description="Who pays: default corporate for company_fdi, sovereign otherwise")
+    terms: TermsSpec = Field(default_factory=TermsSpec)
+
+
+class ProfitSplitSpec(_Strict):
+    investor_share_before_recoup: Number
+    investor_share_after_recoup: Number
+
+
+Scalar = Union[bool, int, float, str]
+OverlayValue = Union[Scalar, dict[str, Union[Scalar, None]]]
+
+
+class ScenarioSpec(_Strict):
+    """A pledge design and parameter overlay (the documented scenario format)."""
+
+    name: str = Field(pattern=_NAME, description="Identifier, e.g. us_kr_2025/final")
+    title: str = Field(min_length=1)
+    description: str = ""
+    status: Literal["signed", "proposal", "counterfactual", "user"] = "user"
+    base: str | None = Field(None, description="Scenario this one starts from")
+    as_of: _dt.date = Field(description="Date on which every parameter is read")
+    investor: str = Field("KOR", pattern=r"^[A-Z]{3}$")
+    host: str = Field("USA", pattern=r"^[A-Z]{3}$")
+    investor_macro: str = Field("kr.macro", description="Parameter folder of the investor economy")
+    start_year: Year = Field(default_factory=lambda: ParamRef(param="assumptions.vehicle.start_year"))
+    horizon_end_year: Year = Field(
+        default_factory=lambda: ParamRef(param="assumptions.vehicle.horizon_end_year"))
+    discount_rate: Number = Field(
+        default_factory=lambda: ParamRef(param="assumptions.vehicle.investor_discount_rate"))
+    profit_split: ProfitSplitSpec
+    tranches: list[TrancheSpec] = Field(min_length=1)
+    parameters: dict[str, OverlayValue] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario and where it came from."""
+
+    spec: ScenarioSpec
+    source: str
+    raw: Any
+    own: Any  # the file's own data (for line numbers of the user's keys)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def locate(self, loc: tuple[Any, ...]) -> Location:
+        from .yamlio import line_of
+        field = dotted(loc)
+        line = line_of(self.own, loc) if _has(self.own, loc) else None
+        return Location(self.source, line, field)
+
+    def reference(self, field: str) -> Reference:
+        return Reference(title=f"Scenario {self.spec.name}: {self.spec.title}",
+                         href=_href(self.source), publisher="tradepact scenario file",
+                         date=self.spec.as_of, pinpoint=field, kind="scenario")
+
+    def apply_overlay(self, tree: ParameterNode) -> ParameterNode:
+        """The parameter tree with this scenario's overrides (all-or-nothing)."""
+        changed: list[Parameter] = []
+        for path, spec in self.spec.parameters.items():
+            loc = self.locate(("parameters", path))
+            try:
+                param = tree.parameter(path)
+            except ParameterError as exc:
+                raise ScenarioError(str(exc).split(": ", 1)[-1], location=loc) from None
+            items = spec.items() if isinstance(spec, dict) else [(None, spec)]
+            ranges: list[tuple[Interval, Any]] = []
+            for key, value in items:
+                if key is None:
+                    interval = Interval(MIN_DATE)
+                else:
+                    try:
+                        interval = Interval.parse(key)
+                    except ValueError as exc:
+                        raise with_value(f"bad date range: {exc}", location=loc, value=key,
+                                         expected="'YYYY-MM-DD' or 'START.STOP' (STOP exclusive)",
+                                         cls=ScenarioError) from None
+                param.check_value(value, loc)
+                ranges.append((interval, value))
+            ranges.sort(key=lambda r: r[0].start)
+            for (a, _), (b, _) in zip(ranges, ranges[1:]):
+                if a.overlaps(b):
+                    raise with_value("date ranges overlap", location=loc, value=f"{a} and {b}",
+                                     expected="ranges that do not overlap", cls=ScenarioError)
+            for interval, value in ranges:
+                param = param.overridden(interval, value, self.reference(f"parameters.{path}"),
+                                         note=f"set by scenario {self.spec.name}")
+            changed.append(param)
+        for param in changed:
+            tree = tree.replace_parameter(param)
+        return tree
+
+
+def _href(source: str) -> str:
+    p = Path(source)
+    try:
+        return "tradepact:scenarios/" + p.resolve().relative_to(SCENARIO_ROOT).as_posix()
+    except ValueError:
+        return p.resolve().as_uri() if p.is_absolute() or p.exists() else "file:" + source
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for p in loc:
+        out += f"[{p}]" if isinstance(p, int) else (("." if out else "") + str(p))
+    return out
+
+
+def _has(data: Any, loc: tuple[Any, ...]) -> bool:
+    node = data
+    for p in loc:
+        if isinstance(node, dict) and p in node:
+            node = node[p]
+        elif isinstance(node, list) and isinstance(p, int) and p < len(node):
+            node = node[p]
+        else:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- loading
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    return sorted(p.relative_to(SCENARIO_ROOT).with_suffix("").as_posix()
+                  for p in SCENARIO_ROOT.rglob("*.yaml"))
+
+
+def _shipped_path(name: str) -> Path | None:
+    p = SCENARIO_ROOT / f"{name}.yaml"
+    return p if p.is_file() else None
+
+
+def _merge_tranches(base: list, child: list, source: str) -> LineList:
+    out = LineList([dict(t) if isinstance(t, dict) else t for t in base])
+    out.lines = list(getattr(base, "lines", [0] * len(base)))
+    index = {t.get("name"): i for i, t in enumerate(out) if isinstance(t, dict)}
+    for j, t in enumerate(child):
+        line = child.lines[j] if isinstance(child, LineList) else None
+        if not isinstance(t, dict) or "name" not in t:
+            raise ScenarioError("each tranche needs a 'name'",
+                                location=Location(source, line, f"tranches[{j}]"))
+        name = t["name"]
+        if t.get("remove"):
+            if name not in index:
+                raise with_value("cannot remove an unknown tranche",
+                                 location=Location(source, line, f"tranches[{j}].remove"),
+                                 value=name, expected="the name of a tranche of the base scenario",
+                                 cls=ScenarioError)
+            out[index[name]] = None
+            continue
+        if name in index and out[index[name]] is not None:
+            merged = LineDict(out[index[name]])
+            for k, v in t.items():
+                if k == "terms" and isinstance(v, dict) and isinstance(merged.get("terms"), dict):
+                    merged[k] = LineDict({**merged["terms"], **v})
+                else:
+                    merged[k] = v
+            merged.lines = dict(getattr(t, "lines", {}))
+            out[index[name]] = merged
+            out.lines[index[name]] = line or 0
+        else:
+            index[name] = len(out)
+            out.append(t)
+            out.lines.append(line or 0)
+    kept = LineList([t for t in out if t is not None])
+    kept.lines = [ln for t, ln in zip(out, out.lines) if t is not None]
+    return kept
+
+
+def _merge(base: LineDict, child: LineDict, source: str) -> LineDict:
+    out = LineDict(base)
+    out.lines = dict(base.lines)
+    for key, value in child.items():
+        if key == "parameters" and isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged = LineDict({**base[key], **value})
+            merged.lines = {**getattr(base[key], "lines", {}), **getattr(value, "lines", {})}
+            out[key] = merged
+        elif key == "tranches" and isinstance(value, list) and isinstance(base.get(key), list):
+            out[key] = _merge_tranches(base[key], value, source)
+        else:
+            out[key] = value
+        out.lines[key] = child.lines.get(key, 0)
+    out.pop("base", None)
+    return out
+
+
+def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> LineDict:
+    """The file's data with its base chain merged in (not yet validated)."""
+    source = str(path)
+    data = load_yaml_file(path)
+    if not isinstance(data, LineDict):
+        raise ScenarioError("a scenario file must be a mapping of keys to values",
+                            location=Location(source), expected="keys such as name, title, tranches")
+    base = data.get("base")
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise with_value("'base' must name a scenario", location=Location(source, data.lines.get("base"), "base"),
+                         value=base, expected="a shipped scenario name or a .yaml path", cls=ScenarioError)
+    base_path = _shipped_path(base) if not base.endswith((".yaml", ".yml")) else (path.parent / base)
+    if base_path is None or not base_path.is_file():
+        raise with_value("unknown base scenario", location=Location(source, data.lines.get("base"), "base"),
+                         value=base, expected="one of " + ", ".join(shipped_scenarios())
+                         + " or an existing .yaml path", cls=ScenarioError)
+    key = str(base_path.resolve())
+    if key in chain:
+        raise with_value("scenario bases form a cycle", location=Location(source, data.lines.get("base"), "base"),
+                         value=base, expected="a chain of bases without repeats", cls=ScenarioError)
+    return _merge(_read_raw(base_path, chain + (key,)), data, source)
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Load and validate one scenario file (with its base chain)."""
+    p = Path(path)
+    own = load_yaml_file(p)
+    raw = _read_raw(p, (str(p.resolve()),))
+    try:
+        spec = ScenarioSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, raw, str(p), ScenarioError) from None
+    return Scenario(spec, str(p), raw, own)
+
+
+def shipped_scenario(name: str) -> Scenario:
+    """A scenario shipped with the package, by name (e.g. ``us_kr_2025/final``)."""
+    p = _shipped_path(name)
+    if p is None:
+        raise with_value("unknown scenario", location=Location(field="scenario"), value=name,
+                         expected="one of " + ", ".join(shipped_scenarios()), cls=ScenarioError)
+    return load_scenario(p)
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of the scenario file format."""
+    schema = ScenarioSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tradepact scenario"
+    return schema

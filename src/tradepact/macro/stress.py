@@ -1,0 +1,128 @@
+r""""No adverse shock": the pledge's outflows against the investor's external position.
+
+Inputs (:class:`MacroPosition`) are the investor economy's FX reserves, the
+income they earn, its current-account surplus, GDP and exchange rate, and the
+annual USD supply the authorities said they can provide without market strain
+(the *capacity*). All are held at their level on the assessment date.
+
+Reserves path (USD bn), year :math:`t` after the reference level :math:`R_0`:
+
+.. math::
+
+    R_t = R_{t-1}\,(1 + y) - S^{out}_t + S^{in}_t,
+    \qquad y = \frac{\text{reserve income}}{R_0},
+
+where :math:`S^{out}` is the state-funded outflow (equity calls, loans,
+guarantee calls; company FDI is funded by firms and does not draw on
+reserves) and :math:`S^{in}` what the state-funded tranches pay back, assumed
+repatriated into reserves. Without the pledge reserves would grow at
+:math:`y` (income retained, no other flows), which gives the baseline path.
+
+Ratios per year: state-funded outflow ÷ reserve income of the year
+(:math:`y R_{t-1}`), all pledge outflow ÷ current-account surplus, state-funded
+outflow ÷ reserves at the start of the year, and whether the state-funded
+outflow exceeds the capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ..vehicle.cashflows import Draws, col
+
+_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class MacroPosition:
+    """The investor economy on the assessment date (floats or ``(n,)`` arrays)."""
+
+    fx_reserves_usd_bn: Draws
+    reserve_income_usd_bn: Draws
+    current_account_usd_bn: Draws
+    gdp_usd_bn: Draws
+    exchange_rate_krw_per_usd: Draws
+    usd_supply_capacity_usd_bn: Draws
+
+
+@dataclass(frozen=True)
+class StressResult:
+    """Per-year stress indicators, ``(n_draws, n_years)`` arrays unless stated."""
+
+    years: np.ndarray
+    start_reserves: np.ndarray
+    reserves: np.ndarray
+    baseline_reserves: np.ndarray
+    reserve_income: np.ndarray
+    sovereign_out: np.ndarray
+    total_out: np.ndarray
+    capacity: np.ndarray
+    current_account: np.ndarray
+    exchange_rate: np.ndarray
+
+    @cached_property
+    def outflow_to_reserve_income(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.reserve_income > 0, self.sovereign_out / self.reserve_income, np.nan)
+
+    @cached_property
+    def outflow_to_current_account(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.current_account > 0, self.total_out / self.current_account, np.nan)
+
+    @cached_property
+    def outflow_to_reserves(self) -> np.ndarray:
+        return self.sovereign_out / self.start_reserves
+
+    @cached_property
+    def over_capacity(self) -> np.ndarray:
+        return self.sovereign_out > self.capacity + _TOL
+
+    @cached_property
+    def years_over_capacity(self) -> np.ndarray:
+        return self.over_capacity.sum(axis=1)
+
+    @cached_property
+    def max_outflow_to_reserve_income(self) -> np.ndarray:
+        return np.nanmax(self.outflow_to_reserve_income, axis=1)
+
+    @cached_property
+    def min_reserves(self) -> np.ndarray:
+        return self.reserves.min(axis=1)
+
+    @cached_property
+    def outflow_krw_tn(self) -> np.ndarray:
+        """All pledge outflow converted at the reference exchange rate, KRW trillions."""
+        return self.total_out * self.exchange_rate / 1000.0
+
+
+def stress(position: MacroPosition, sovereign_out: np.ndarray, sovereign_in: np.ndarray,
+           total_out: np.ndarray, years: np.ndarray) -> StressResult:
+    """Run the reserves path and the coverage ratios for each draw."""
+    n, T = sovereign_out.shape
+    r0 = col(position.fx_reserves_usd_bn, n)[:, 0]
+    income0 = col(position.reserve_income_usd_bn, n)[:, 0]
+    y = np.where(r0 > 0, income0 / np.where(r0 > 0, r0, 1.0), 0.0)
+    reserves = np.empty((n, T))
+    start = np.empty((n, T))
+    baseline = np.empty((n, T))
+    income = np.empty((n, T))
+    prev, prev_base = r0, r0
+    for t in range(T):
+        start[:, t] = prev
+        income[:, t] = y * prev
+        prev = prev * (1 + y) - sovereign_out[:, t] + sovereign_in[:, t]
+        prev_base = prev_base * (1 + y)
+        reserves[:, t] = prev
+        baseline[:, t] = prev_base
+    ones = np.ones((1, T))
+    return StressResult(
+        years=years, start_reserves=start, reserves=reserves, baseline_reserves=baseline, reserve_income=income,
+        sovereign_out=sovereign_out, total_out=total_out,
+        capacity=col(position.usd_supply_capacity_usd_bn, n) * ones,
+        current_account=col(position.current_account_usd_bn, n) * ones,
+        exchange_rate=col(position.exchange_rate_krw_per_usd, n) * ones,
+    )

@@ -1,0 +1,187 @@
+"""One results family: :class:`Assessment` and its per-scenario parts.
+
+Every interface (CLI table, JSON, HTML report, CSV/Excel, the web app to
+come) renders these objects and computes nothing of its own. Results are
+frozen dataclasses with ``to_frame``/``to_dict``, a text ``summary`` and
+``_repr_html_`` for notebooks, and ``provenance``: each input's parameter
+path, date, value and references.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .core.parameters import ParameterUse
+
+if TYPE_CHECKING:
+    from .assess import Outcome
+
+#: Headline figures: key -> (label, unit, format).
+HEADLINE: dict[str, tuple[str, str, str]] = {
+    "pledge_usd_bn": ("Pledge", "USD bn", "{:,.0f}"),
+    "cash_pledge_usd_bn": ("Cash (equity) pledge", "USD bn", "{:,.0f}"),
+    "peak_annual_cash_outflow_usd_bn": ("Peak annual cash outflow", "USD bn", "{:,.1f}"),
+    "peak_annual_sovereign_outflow_usd_bn": ("Peak annual state-funded outflow", "USD bn", "{:,.1f}"),
+    "years_to_disburse": ("Years to disburse", "years", "{:.0f}"),
+    "investor_npv_usd_bn": ("Investor NPV (horizon)", "USD bn", "{:,.1f}"),
+    "investor_npv_sovereign_usd_bn": ("Investor NPV, state-funded part", "USD bn", "{:,.1f}"),
+    "investor_terminal_value_usd_bn": ("Post-horizon value (perpetuity)", "USD bn", "{:,.1f}"),
+    "investor_irr": ("Investor IRR (horizon)", "fraction", "{:.2%}"),
+    "recoup_year": ("Year investor recoups its cash", "year", "{:.0f}"),
+    "profit_split_switch_year": ("Year profit split switches", "year", "{:.0f}"),
+    "host_distributions_usd_bn": ("Host's share of distributions", "USD bn", "{:,.1f}"),
+    "max_outflow_to_reserve_income": ("Max outflow / reserve income", "ratio", "{:.2f}"),
+    "max_outflow_to_current_account": ("Max outflow / current account", "ratio", "{:.2f}"),
+    "max_outflow_to_reserves": ("Max outflow / reserves", "ratio", "{:.3f}"),
+    "years_over_capacity": ("Years over USD supply capacity", "years", "{:.0f}"),
+    "min_reserves_usd_bn": ("Lowest reserves", "USD bn", "{:,.1f}"),
+    "reserves_gap_end_usd_bn": ("Reserves below baseline at horizon end", "USD bn", "{:,.1f}"),
+}
+_INT_KEYS = {"years_to_disburse", "recoup_year", "profit_split_switch_year", "years_over_capacity"}
+
+
+def _scalar(key: str, x: Any) -> Any:
+    v = float(np.asarray(x).reshape(-1)[0])
+    if np.isnan(v):
+        return None
+    return int(round(v)) if key in _INT_KEYS else v
+
+
+def format_value(key: str, value: Any) -> str:
+    if value is None:
+        return "never" if key in ("recoup_year", "profit_split_switch_year") else "n/a"
+    return HEADLINE[key][2].format(value) if key in HEADLINE else f"{value}"
+
+
+@dataclass(frozen=True)
+class TrancheSummary:
+    name: str
+    instrument: str
+    funding: str
+    amount_usd_bn: float
+    schedule: str
+
+
+@dataclass(frozen=True)
+class ScenarioAssessment:
+    """One scenario's results: headline figures, annual table, provenance."""
+
+    name: str
+    title: str
+    status: str
+    description: str
+    as_of: _dt.date
+    source: str
+    headline: dict[str, Any]
+    annual: pd.DataFrame
+    tranches: tuple[TrancheSummary, ...]
+    provenance: tuple[ParameterUse, ...] = field(repr=False)
+
+    @classmethod
+    def from_outcome(cls, outcome: "Outcome", draw: int = 0) -> "ScenarioAssessment":
+        sc = outcome.resolved.scenario
+        headline = {k: _scalar(k, v[draw]) for k, v in outcome.headline.items()}
+        data: dict[str, Any] = {"year": outcome.years.astype(int)}
+        for key, arr in outcome.annual.items():
+            row = arr[draw]
+            data[key] = row.astype(bool) if arr.dtype == bool else row.astype(float)
+        tranches = tuple(TrancheSummary(
+            t.name, t.instrument, t.funding, float(np.asarray(t.amount_usd_bn).reshape(-1)[draw]),
+            _describe_schedule(t.schedule)) for t in outcome.resolved.vehicle.tranches)
+        return cls(sc.name, sc.spec.title, sc.spec.status, sc.spec.description, sc.spec.as_of,
+                   sc.source, headline, pd.DataFrame(data), tranches, outcome.resolved.provenance)
+
+    def to_dict(self) -> dict[str, Any]:
+        annual = [{k: (None if isinstance(v, float) and np.isnan(v) else v)
+                   for k, v in row.items()} for row in self.annual.to_dict(orient="records")]
+        for row in annual:
+            row["year"] = int(row["year"])
+            row["over_capacity"] = bool(row["over_capacity"])
+        return {
+            "name": self.name, "title": self.title, "status": self.status,
+            "description": self.description, "as_of": self.as_of.isoformat(),
+            "headline": self.headline, "annual": annual,
+            "tranches": [vars(t) for t in self.tranches],
+            "provenance": [u.to_dict() for u in self.provenance],
+        }
+
+    def provenance_frame(self) -> pd.DataFrame:
+        rows = []
+        for u in self.provenance:
+            ref = u.references[0]
+            rows.append({"scenario": self.name, "path": u.path, "date": u.date.isoformat(),
+                         "value": u.value, "unit": u.unit, "valid_from": u.valid_from.isoformat(),
+                         "status": u.status, "note": u.note or "",
+                         "reference": ref.short(), "href": ref.href, "pinpoint": ref.pinpoint})
+        return pd.DataFrame(rows)
+
+
+def _describe_schedule(s: Any) -> str:
+    kind = s.kind
+    if kind == "capped_annual":
+        cap = float(np.asarray(s.cap_usd_bn).reshape(-1)[0])
+        return f"capped at {cap:g} USD bn/yr from {s.start_year}"
+    if kind == "upfront":
+        return f"upfront in {s.year}"
+    if kind == "explicit":
+        return "explicit: " + ", ".join(f"{y}: {a:g}" for y, a in s.amounts_usd_bn)
+    return (f"evenly from {s.start_year} to the selection deadline {s.deadline.isoformat()}"
+            f" + {s.funding_lag_business_days} business days")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Scenarios assessed side by side."""
+
+    scenarios: tuple[ScenarioAssessment, ...]
+    version: str = __version__
+
+    def __getitem__(self, name: str) -> ScenarioAssessment:
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.scenarios]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON contract: ``{"scenarios": [...]}``."""
+        return {"tradepact_version": self.version,
+                "scenarios": [s.to_dict() for s in self.scenarios]}
+
+    def headline_frame(self) -> pd.DataFrame:
+        """Headline figures, one column per scenario."""
+        return pd.DataFrame({s.name: s.headline for s in self.scenarios})
+
+    def annual_frame(self) -> pd.DataFrame:
+        """Annual tables stacked, with a ``scenario`` column (tidy: scenario × year)."""
+        return pd.concat([s.annual.assign(scenario=s.name) for s in self.scenarios],
+                         ignore_index=True)[["scenario"] + list(self.scenarios[0].annual.columns)]
+
+    def provenance_frame(self) -> pd.DataFrame:
+        return pd.concat([s.provenance_frame() for s in self.scenarios], ignore_index=True)
+
+    def compare(self, keys: list[str] | None = None) -> pd.DataFrame:
+        """Formatted side-by-side headline table (rows: figures, columns: scenarios)."""
+        keys = keys or list(HEADLINE)
+        rows = {HEADLINE[k][0]: [format_value(k, s.headline.get(k)) for s in self.scenarios]
+                for k in keys}
+        return pd.DataFrame(rows, index=self.names).T
+
+    @property
+    def summary(self) -> str:
+        return self.compare().to_string()
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def _repr_html_(self) -> str:
+        return self.compare().to_html()

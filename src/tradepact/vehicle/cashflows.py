@@ -1,0 +1,329 @@
+r"""From an :class:`InvestmentVehicle` to dated cash flows, vectorised over draws.
+
+Timing conventions (calendar years; one row per year ``t``)
+-----------------------------------------------------------
+* **Outflows move at the start of year t**: a capital call, a loan
+  disbursement or company investment scheduled for ``t`` is paid on 1 January
+  of ``t`` (a conservative reading of "capital calls as projects need cash"
+  for the investor's foreign-exchange position). Guarantee calls in ``t`` are
+  also counted at the start of ``t``.
+* **Inflows arrive at the end of year t**: distributions, interest, principal,
+  recoveries and fees for year ``t`` are paid on 31 December of ``t``, on the
+  capital outstanding after that year's calls. So 10 contributed in ``t`` at a
+  7 % cash yield yields 0.7 on 31 December of ``t``.
+* The waterfall compares the investor's cumulative receipts with its capital
+  contributed to date; in the year they cross, the part of the distribution
+  needed to recoup is split at the before-recoup share and the rest at the
+  after-recoup share.
+
+Shapes: every array is ``(n_draws, n_years)``; parameters may be floats or
+``(n_draws,)`` arrays. The engine reads no files and prints nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.errors import ScheduleError
+from .instruments import (
+    CappedAnnual, Draws, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle,
+    LoanTerms, Schedule, SelectionWindow, Tranche, Upfront,
+)
+
+_EPS = 1e-9
+
+
+def draw_count(*values: object) -> int:
+    """Length of the draw axis implied by the inputs (1 if all are scalars)."""
+    n = 1
+    for v in values:
+        if isinstance(v, np.ndarray) and v.ndim > 0:
+            if v.ndim != 1:
+                raise ValueError(f"draw arrays must be 1-D, got shape {v.shape}")
+            if n not in (1, v.shape[0]) and v.shape[0] != 1:
+                raise ValueError(f"draw arrays disagree in length: {n} and {v.shape[0]}")
+            n = max(n, v.shape[0])
+    return n
+
+
+def col(x: Draws, n: int) -> np.ndarray:
+    """``x`` as a float column of shape ``(n, 1)``."""
+    a = np.asarray(x, dtype=float)
+    return np.broadcast_to(a.reshape(-1, 1), (n, 1)) if a.ndim else np.full((n, 1), float(a))
+
+
+# ---------------------------------------------------------------- schedules
+def _year_shares_selection(s: SelectionWindow, years: np.ndarray) -> np.ndarray:
+    start = _dt.date(s.start_year, 1, 1)
+    end = s.end
+    if end <= start:
+        raise ScheduleError(
+            f"the selection window ends ({end.isoformat()}) before it starts "
+            f"({start.isoformat()})", expected="a deadline after 1 January of the start year")
+    total = (end - start).days
+    shares = np.zeros(len(years))
+    for i, y in enumerate(years):
+        lo = max(start, _dt.date(int(y), 1, 1))
+        hi = min(end, _dt.date(int(y) + 1, 1, 1))
+        shares[i] = max((hi - lo).days, 0) / total
+    covered = shares.sum()
+    if covered < 1 - 1e-12:
+        raise ScheduleError(
+            f"the selection window runs to {end.isoformat()}, after the last modelled year "
+            f"{int(years[-1])}", expected="a window inside the modelled years")
+    return shares
+
+
+def disburse(schedule: Schedule, amount: Draws, years: np.ndarray, n: int) -> np.ndarray:
+    """Amounts moved (or exposure issued) each year, shape ``(n, len(years))``."""
+    amt = col(amount, n)
+    if np.any(amt < 0):
+        raise ScheduleError("a tranche amount is negative", expected="an amount of 0 or more")
+    first, last = int(years[0]), int(years[-1])
+    if isinstance(schedule, Upfront):
+        if not first <= schedule.year <= last:
+            raise ScheduleError(f"the upfront year {schedule.year} is outside the modelled years "
+                                f"{first}-{last}", expected=f"a year from {first} to {last}")
+        return amt * (years == schedule.year)[None, :]
+    if isinstance(schedule, CappedAnnual):
+        cap = col(schedule.cap_usd_bn, n)
+        if np.any(cap <= 0):
+            raise ScheduleError("an annual cap of zero or less can never disburse the amount",
+                                expected="a cap above 0")
+        if schedule.start_year < first:
+            raise ScheduleError(f"the schedule starts in {schedule.start_year}, before the first "
+                                f"modelled year {first}", expected=f"a start year from {first}")
+        k = (years - schedule.start_year).astype(float)[None, :]
+        n_years = last - schedule.start_year + 1
+        if np.any(cap * n_years < amt - _EPS):
+            worst = float(np.max(np.ceil(amt / cap - _EPS)))
+            raise ScheduleError(
+                f"an annual cap of {float(np.min(cap)):g} USD bn disburses "
+                f"{float(np.max(amt)):g} USD bn only by {schedule.start_year + int(worst) - 1}, "
+                f"after the last modelled year {last}",
+                expected="a higher cap, an earlier start or a later horizon")
+        paid_before = np.minimum(cap * np.maximum(k, 0), amt)
+        return np.where(k >= 0, np.clip(amt - paid_before, 0, cap), 0.0)
+    if isinstance(schedule, Explicit):
+        given = dict(schedule.amounts_usd_bn)
+        outside = [y for y in given if not first <= y <= last]
+        if outside:
+            raise ScheduleError(f"explicit amounts for years {outside} fall outside the modelled "
+                                f"years {first}-{last}", expected=f"years from {first} to {last}")
+        total = sum(given.values())
+        if total <= 0:
+            raise ScheduleError("explicit amounts add up to zero", expected="positive amounts")
+        shares = np.array([given.get(int(y), 0.0) for y in years]) / total
+        return amt * shares[None, :]
+    if isinstance(schedule, SelectionWindow):
+        return amt * _year_shares_selection(schedule, years)[None, :]
+    raise TypeError(f"unknown schedule {schedule!r}")  # pragma: no cover
+
+
+# ---------------------------------------------------------------- flows
+def _convolve(issued: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``out[:, t] = sum_s issued[:, s] * kernel[:, t - s]`` (per draw)."""
+    n, T = issued.shape
+    out = np.zeros((n, T))
+    for a in range(T):
+        k = kernel[:, a:a + 1]
+        if np.any(k):
+            out[:, a:] += issued[:, :T - a] * k
+    return out
+
+
+def _loan_kernels(t: LoanTerms, n: int, T: int) -> np.ndarray:
+    """Receipts per unit lent at each age (0 = the disbursement year)."""
+    age = np.arange(T, dtype=float)[None, :]
+    p, r = col(t.annual_default_probability, n), col(t.interest_rate, n)
+    g, tenor = col(t.grace_years, n), col(t.tenor_years, n)
+    lgd = col(t.loss_given_default_share, n)
+    if np.any(tenor <= g):
+        raise ScheduleError("a loan's tenor must be longer than its grace period",
+                            expected="tenor_years > grace_years")
+    m = tenor - g
+    surv = (1 - p) ** age                                 # performing share at start of age
+    rem = 1 - np.clip(age - g, 0, m) / m                  # scheduled balance at start of age
+    rem_next = 1 - np.clip(age + 1 - g, 0, m) / m
+    perf = surv * rem
+    return (1 - p) * r * perf + (1 - p) * surv * (rem - rem_next) + (1 - lgd) * p * perf
+
+
+def _guarantee_kernels(t: GuaranteeTerms, n: int, T: int) -> tuple[np.ndarray, np.ndarray]:
+    """(cash paid on calls, fees received) per unit of exposure issued, by age."""
+    age = np.arange(T, dtype=float)[None, :]
+    p, lgc = col(t.annual_call_probability, n), col(t.loss_given_call_share, n)
+    tenor, fee = col(t.tenor_years, n), col(t.fee_rate, n)
+    alive = np.clip(tenor - age, 0, 1)                   # part of year a covered
+    outstanding = (1 - p) ** age * alive
+    return lgc * p * outstanding, fee * outstanding
+
+
+@dataclass(frozen=True)
+class TrancheFlows:
+    """One tranche's yearly flows, ``(n_draws, n_years)`` each, USD bn."""
+
+    name: str
+    instrument: str
+    funding: str
+    issued: np.ndarray      # scheduled disbursement; for guarantees, exposure issued
+    cash_out: np.ndarray    # cash leaving the investor country
+    cash_in: np.ndarray     # cash received by the investor country
+
+
+@dataclass(frozen=True)
+class CashFlowSchedule:
+    """Yearly cash flows of a vehicle, with the profit waterfall applied.
+
+    Attributes are ``(n_draws, n_years)`` arrays in nominal USD bn.
+    ``switch_year`` is ``(n_draws,)``: the first year the investor has
+    recouped all the profit-shared capital (``nan`` if never in the horizon).
+    """
+
+    years: np.ndarray
+    tranches: tuple[TrancheFlows, ...]
+    gross_distributions: np.ndarray
+    host_distributions: np.ndarray
+    equity_capital: np.ndarray
+    switch_year: np.ndarray
+    vehicle: InvestmentVehicle = field(repr=False)
+
+    @property
+    def n_draws(self) -> int:
+        return self.gross_distributions.shape[0]
+
+    def _sum(self, attr: str, *, funding: str | None = None, contingent: bool | None = None,
+             instrument: str | None = None) -> np.ndarray:
+        out = np.zeros_like(self.gross_distributions)
+        for tf in self.tranches:
+            if funding is not None and tf.funding != funding:
+                continue
+            if instrument is not None and tf.instrument != instrument:
+                continue
+            if contingent is not None and (tf.instrument == "guarantee") != contingent:
+                continue
+            out = out + getattr(tf, attr)
+        return out
+
+    @property
+    def cash_out(self) -> np.ndarray:
+        """All cash leaving the investor country for the pledge."""
+        return self._sum("cash_out")
+
+    @property
+    def cash_in(self) -> np.ndarray:
+        """All cash the investor country receives back."""
+        return self._sum("cash_in")
+
+    @property
+    def sovereign_out(self) -> np.ndarray:
+        """Outflow funded by the state (government, central bank, policy banks)."""
+        return self._sum("cash_out", funding="sovereign")
+
+    @property
+    def sovereign_in(self) -> np.ndarray:
+        return self._sum("cash_in", funding="sovereign")
+
+    @property
+    def scheduled(self) -> np.ndarray:
+        """Scheduled disbursements (not contingent exposure)."""
+        return self._sum("issued", contingent=False)
+
+    def by_instrument(self, attr: str, instrument: str) -> np.ndarray:
+        return self._sum(attr, instrument=instrument)
+
+
+def _waterfall(capital: np.ndarray, dist: np.ndarray, s_before: np.ndarray,
+               s_after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Investor's share of each year's distribution and the switch year index."""
+    n, T = dist.shape
+    inv = np.zeros((n, T))
+    cum = np.zeros(n)
+    sb, sa = s_before[:, 0], s_after[:, 0]
+    switch = np.full(n, np.nan)
+    total_capital = capital[:, -1]
+    for t in range(T):
+        d = dist[:, t]
+        remaining = capital[:, t] - cum
+        owed = remaining > _EPS
+        before = sb * d
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = np.where(sb > 0, remaining / np.where(sb > 0, sb, 1.0), np.inf)
+        crossing = owed & (before > remaining)
+        share = np.where(~owed, sa * d, np.where(crossing, remaining + sa * (d - needed), before))
+        inv[:, t] = share
+        cum = cum + share
+        hit = np.isnan(switch) & (total_capital > _EPS) & (cum >= total_capital - _EPS)
+        switch[hit] = t
+    return inv, switch
+
+
+def build_cash_flows(vehicle: InvestmentVehicle) -> CashFlowSchedule:
+    """Yearly cash flows of every tranche and the profit waterfall."""
+    years = vehicle.years
+    T = len(years)
+    scalars: list[object] = [vehicle.profit_share.investor_share_before_recoup,
+                             vehicle.profit_share.investor_share_after_recoup]
+    for tr in vehicle.tranches:
+        scalars.append(tr.amount_usd_bn)
+        scalars.extend(vars(tr.terms).values())
+        if isinstance(tr.schedule, CappedAnnual):
+            scalars.append(tr.schedule.cap_usd_bn)
+    n = draw_count(*scalars)
+    flows: list[TrancheFlows] = []
+    capital = np.zeros((n, T))
+    gross = np.zeros((n, T))
+    equity_idx: list[int] = []
+    for tr in vehicle.tranches:
+        try:
+            issued = disburse(tr.schedule, tr.amount_usd_bn, years, n)
+        except ScheduleError as exc:
+            raise ScheduleError(f"tranche '{tr.name}': {exc}") from None
+        zeros = np.zeros((n, T))
+        terms = tr.terms
+        if isinstance(terms, EquityTerms):
+            invested = np.cumsum(issued, axis=1)
+            capital += invested
+            gross += col(terms.cash_yield_rate, n) * invested
+            equity_idx.append(len(flows))
+            flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued, issued, zeros))
+        elif isinstance(terms, LoanTerms):
+            try:
+                back = _convolve(issued, _loan_kernels(terms, n, T))
+            except ScheduleError as exc:
+                raise ScheduleError(f"tranche '{tr.name}': {exc}") from None
+            flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued, issued, back))
+        elif isinstance(terms, GuaranteeTerms):
+            k_out, k_fee = _guarantee_kernels(terms, n, T)
+            flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued,
+                                      _convolve(issued, k_out), _convolve(issued, k_fee)))
+        elif isinstance(terms, FdiTerms):
+            back = col(terms.cash_yield_rate, n) * np.cumsum(issued, axis=1)
+            flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued, issued, back))
+        else:  # pragma: no cover
+            raise TypeError(terms)
+    ps = vehicle.profit_share
+    inv, switch_idx = _waterfall(capital, gross, col(ps.investor_share_before_recoup, n),
+                                 col(ps.investor_share_after_recoup, n))
+    # Allocate the investor's waterfall receipts to equity tranches pro rata to capital.
+    if equity_idx:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for i in equity_idx:
+                tf = flows[i]
+                w = np.where(gross > 0, col(_equity_yield(vehicle, tf.name), n)
+                             * np.cumsum(tf.issued, axis=1) / np.where(gross > 0, gross, 1), 0)
+                flows[i] = TrancheFlows(tf.name, tf.instrument, tf.funding, tf.issued,
+                                        tf.cash_out, inv * w)
+    switch_year = np.where(np.isnan(switch_idx), np.nan, years[0] + np.nan_to_num(switch_idx))
+    return CashFlowSchedule(years, tuple(flows), gross, gross - inv, capital, switch_year, vehicle)
+
+
+def _equity_yield(vehicle: InvestmentVehicle, name: str) -> Draws:
+    for tr in vehicle.tranches:
+        if tr.name == name:
+            assert isinstance(tr.terms, EquityTerms)
+            return tr.terms.cash_yield_rate
+    raise KeyError(name)  # pragma: no cover
