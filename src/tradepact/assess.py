@@ -48,8 +48,9 @@ class Outcome:
         receipts = f.cash_in
         return {
             "cash_outflow_usd_bn": out,
-            "sovereign_outflow_usd_bn": f.sovereign_out,
-            "corporate_outflow_usd_bn": out - f.sovereign_out,
+            "reserve_funded_outflow_usd_bn": f.reserve_out,
+            "borrowing_funded_outflow_usd_bn": f.by_funding("cash_out", "borrowing"),
+            "corporate_outflow_usd_bn": f.by_funding("cash_out", "corporate"),
             "equity_calls_usd_bn": f.by_instrument("cash_out", "cash_equity"),
             "loan_disbursements_usd_bn": f.by_instrument("cash_out", "loan"),
             "guarantee_calls_usd_bn": f.by_instrument("cash_out", "guarantee"),
@@ -84,10 +85,10 @@ class Outcome:
             "pledge_usd_bn": sum(amounts, zero),
             "cash_pledge_usd_bn": sum(cash, zero),
             "peak_annual_cash_outflow_usd_bn": v.peak_annual_outflow,
-            "peak_annual_sovereign_outflow_usd_bn": f.sovereign_out.max(axis=1),
+            "peak_annual_reserve_funded_outflow_usd_bn": f.reserve_out.max(axis=1),
             "years_to_disburse": v.years_to_disburse,
             "investor_npv_usd_bn": v.npv,
-            "investor_npv_sovereign_usd_bn": v.npv_sovereign,
+            "investor_npv_public_usd_bn": v.npv_public,
             "investor_terminal_value_usd_bn": v.terminal_value,
             "investor_irr": v.irr,
             "recoup_year": v.recoup_year,
@@ -106,7 +107,7 @@ def evaluate(resolved: ResolvedScenario) -> Outcome:
     """Run the pledge engine, its valuation and the macro stress."""
     flows = build_cash_flows(resolved.vehicle)
     value = VehicleResult.of(flows)
-    st = stress(resolved.position, flows.sovereign_out, flows.sovereign_in, flows.cash_out,
+    st = stress(resolved.position, flows.reserve_out, flows.reserve_in, flows.cash_out,
                 flows.years)
     return Outcome(resolved, flows, value, st)
 

@@ -24,7 +24,7 @@ from .core.scenario import (
 from .macro.stress import MacroPosition
 from .vehicle.cashflows import disburse
 from .vehicle.instruments import (
-    CappedAnnual, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
+    DEFAULT_FUNDING, CappedAnnual, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
     ProfitShare, Schedule, SelectionWindow, Tranche, Upfront,
 )
 
@@ -175,7 +175,7 @@ class _Resolver:
             disburse(schedule, amount, years, np.asarray(amount).size)
         except ScheduleError as exc:
             raise ScheduleError(str(exc), location=self.sc.locate(loc + ("schedule",))) from None
-        funding = t.funding or ("corporate" if t.instrument == "company_fdi" else "sovereign")
+        funding = t.funding or DEFAULT_FUNDING[t.instrument]
         return Tranche(t.name, t.instrument, amount, schedule, _TERMS_CLASS[t.instrument](**terms),
                        funding)
 

@@ -110,8 +110,10 @@ class TrancheSpec(_Strict):
     instrument: Instrument
     amount_usd_bn: Number
     schedule: ScheduleSpec
-    funding: Literal["sovereign", "corporate"] | None = Field(
-        None, description="Who pays: default corporate for company_fdi, sovereign otherwise")
+    funding: Literal["reserves", "borrowing", "corporate"] | None = Field(
+        None, description="Who pays: reserves (FX authorities), borrowing (state institutions "
+                          "raising USD abroad) or corporate. Default: reserves for cash_equity, "
+                          "borrowing for loan and guarantee, corporate for company_fdi")
     terms: TermsSpec = Field(default_factory=TermsSpec)
 
 

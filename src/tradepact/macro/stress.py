@@ -12,16 +12,16 @@ Reserves path (USD bn), year :math:`t` after the reference level :math:`R_0`:
     R_t = R_{t-1}\,(1 + y) - S^{out}_t + S^{in}_t,
     \qquad y = \frac{\text{reserve income}}{R_0},
 
-where :math:`S^{out}` is the state-funded outflow (equity calls, loans,
-guarantee calls; company FDI is funded by firms and does not draw on
-reserves) and :math:`S^{in}` what the state-funded tranches pay back, assumed
-repatriated into reserves. Without the pledge reserves would grow at
+where :math:`S^{out}` is the outflow the FX authorities pay from reserves
+or reserve income (tranches funded by ``reserves``; state borrowing abroad
+and company investment do not draw on reserves) and :math:`S^{in}` what
+those tranches pay back, assumed repatriated into reserves. Without the pledge reserves would grow at
 :math:`y` (income retained, no other flows), which gives the baseline path.
 
-Ratios per year: state-funded outflow ÷ reserve income of the year
-(:math:`y R_{t-1}`), all pledge outflow ÷ current-account surplus, state-funded
-outflow ÷ reserves at the start of the year, and whether the state-funded
-outflow exceeds the capacity.
+Ratios per year: reserve-funded outflow ÷ reserve income of the year
+(:math:`y R_{t-1}`), all pledge outflow ÷ current-account surplus,
+reserve-funded outflow ÷ reserves at the start of the year, and whether the
+reserve-funded outflow exceeds the capacity.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class StressResult:
     reserves: np.ndarray
     baseline_reserves: np.ndarray
     reserve_income: np.ndarray
-    sovereign_out: np.ndarray
+    reserve_out: np.ndarray
     total_out: np.ndarray
     capacity: np.ndarray
     current_account: np.ndarray
@@ -66,7 +66,7 @@ class StressResult:
     @cached_property
     def outflow_to_reserve_income(self) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(self.reserve_income > 0, self.sovereign_out / self.reserve_income, np.nan)
+            return np.where(self.reserve_income > 0, self.reserve_out / self.reserve_income, np.nan)
 
     @cached_property
     def outflow_to_current_account(self) -> np.ndarray:
@@ -75,11 +75,11 @@ class StressResult:
 
     @cached_property
     def outflow_to_reserves(self) -> np.ndarray:
-        return self.sovereign_out / self.start_reserves
+        return self.reserve_out / self.start_reserves
 
     @cached_property
     def over_capacity(self) -> np.ndarray:
-        return self.sovereign_out > self.capacity + _TOL
+        return self.reserve_out > self.capacity + _TOL
 
     @cached_property
     def years_over_capacity(self) -> np.ndarray:
@@ -99,10 +99,10 @@ class StressResult:
         return self.total_out * self.exchange_rate / 1000.0
 
 
-def stress(position: MacroPosition, sovereign_out: np.ndarray, sovereign_in: np.ndarray,
+def stress(position: MacroPosition, reserve_out: np.ndarray, reserve_in: np.ndarray,
            total_out: np.ndarray, years: np.ndarray) -> StressResult:
     """Run the reserves path and the coverage ratios for each draw."""
-    n, T = sovereign_out.shape
+    n, T = reserve_out.shape
     r0 = col(position.fx_reserves_usd_bn, n)[:, 0]
     income0 = col(position.reserve_income_usd_bn, n)[:, 0]
     y = np.where(r0 > 0, income0 / np.where(r0 > 0, r0, 1.0), 0.0)
@@ -114,14 +114,14 @@ def stress(position: MacroPosition, sovereign_out: np.ndarray, sovereign_in: np.
     for t in range(T):
         start[:, t] = prev
         income[:, t] = y * prev
-        prev = prev * (1 + y) - sovereign_out[:, t] + sovereign_in[:, t]
+        prev = prev * (1 + y) - reserve_out[:, t] + reserve_in[:, t]
         prev_base = prev_base * (1 + y)
         reserves[:, t] = prev
         baseline[:, t] = prev_base
     ones = np.ones((1, T))
     return StressResult(
         years=years, start_reserves=start, reserves=reserves, baseline_reserves=baseline, reserve_income=income,
-        sovereign_out=sovereign_out, total_out=total_out,
+        reserve_out=reserve_out, total_out=total_out,
         capacity=col(position.usd_supply_capacity_usd_bn, n) * ones,
         current_account=col(position.current_account_usd_bn, n) * ones,
         exchange_rate=col(position.exchange_rate_krw_per_usd, n) * ones,

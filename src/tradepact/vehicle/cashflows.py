@@ -72,7 +72,7 @@ def _year_shares_selection(s: SelectionWindow, years: np.ndarray) -> np.ndarray:
     covered = shares.sum()
     if covered < 1 - 1e-12:
         raise ScheduleError(
-            f"the selection window runs to {end.isoformat()}, after the last modelled year "
+            f"the selection window runs to {(end - _dt.timedelta(days=1)).isoformat()}, after the last modelled year "
             f"{int(years[-1])}", expected="a window inside the modelled years")
     return shares
 
@@ -195,11 +195,11 @@ class CashFlowSchedule:
     def n_draws(self) -> int:
         return self.gross_distributions.shape[0]
 
-    def _sum(self, attr: str, *, funding: str | None = None, contingent: bool | None = None,
+    def _sum(self, attr: str, *, funding: tuple[str, ...] | None = None, contingent: bool | None = None,
              instrument: str | None = None) -> np.ndarray:
         out = np.zeros_like(self.gross_distributions)
         for tf in self.tranches:
-            if funding is not None and tf.funding != funding:
+            if funding is not None and tf.funding not in funding:
                 continue
             if instrument is not None and tf.instrument != instrument:
                 continue
@@ -219,13 +219,26 @@ class CashFlowSchedule:
         return self._sum("cash_in")
 
     @property
-    def sovereign_out(self) -> np.ndarray:
-        """Outflow funded by the state (government, central bank, policy banks)."""
-        return self._sum("cash_out", funding="sovereign")
+    def reserve_out(self) -> np.ndarray:
+        """Outflow paid by the FX authorities from reserves or reserve income."""
+        return self._sum("cash_out", funding=("reserves",))
 
     @property
-    def sovereign_in(self) -> np.ndarray:
-        return self._sum("cash_in", funding="sovereign")
+    def reserve_in(self) -> np.ndarray:
+        """Receipts of the reserve-funded tranches."""
+        return self._sum("cash_in", funding=("reserves",))
+
+    @property
+    def public_out(self) -> np.ndarray:
+        """Outflow paid by the state: reserves plus state borrowing."""
+        return self._sum("cash_out", funding=("reserves", "borrowing"))
+
+    @property
+    def public_in(self) -> np.ndarray:
+        return self._sum("cash_in", funding=("reserves", "borrowing"))
+
+    def by_funding(self, attr: str, funding: str) -> np.ndarray:
+        return self._sum(attr, funding=(funding,))
 
     @property
     def scheduled(self) -> np.ndarray:

@@ -21,8 +21,14 @@ Instruments
     exposure still outstanding, times loss given call). It earns a fee.
 ``company_fdi``
     Investment by the investor country's companies in their own projects,
-    earning a cash yield that accrues to them in full. Funded by the
-    companies, so it does not draw on official reserves.
+    earning a cash yield that accrues to them in full.
+
+Funding
+-------
+Each tranche names who pays (:data:`Funding`): ``reserves`` (the FX
+authorities, from reserves or reserve income: this is what the "no adverse
+shock" capacity limits), ``borrowing`` (state institutions that raise USD
+abroad, such as policy banks and guarantee agencies) or ``corporate``.
 """
 
 from __future__ import annotations
@@ -34,7 +40,12 @@ from typing import Literal, Union
 import numpy as np
 
 Instrument = Literal["cash_equity", "loan", "guarantee", "company_fdi"]
-Funding = Literal["sovereign", "corporate"]
+#: Who pays: the FX authorities from reserves or their income, state institutions
+#: borrowing abroad (policy banks, guarantee agencies), or companies.
+Funding = Literal["reserves", "borrowing", "corporate"]
+#: Default payer of each instrument.
+DEFAULT_FUNDING: dict[str, str] = {"cash_equity": "reserves", "loan": "borrowing",
+                                   "guarantee": "borrowing", "company_fdi": "corporate"}
 INSTRUMENTS: tuple[str, ...] = ("cash_equity", "loan", "guarantee", "company_fdi")
 
 #: A number, or one number per draw (shape ``(n_draws,)``).
@@ -78,9 +89,10 @@ class Explicit:
 class SelectionWindow:
     """Funding spread evenly in time over a project-selection window.
 
-    Capital is called uniformly from 1 January of ``start_year`` until the
-    selection ``deadline`` plus the funding lag (business days converted at
-    7 calendar days per 5 business days), and summed by calendar year. This
+    Capital is called uniformly from 1 January of ``start_year`` through the
+    last day of funding, the selection ``deadline`` plus the funding lag
+    (business days converted at 7 calendar days per 5, rounded), and summed
+    by calendar year. This
     is how an "upfront" demand with a selection deadline moves cash.
     """
 
@@ -91,7 +103,9 @@ class SelectionWindow:
 
     @property
     def end(self) -> _dt.date:
-        return self.deadline + _dt.timedelta(days=round(self.funding_lag_business_days * 7 / 5))
+        """First day after the window (the window is half-open)."""
+        lag = round(self.funding_lag_business_days * 7 / 5)
+        return self.deadline + _dt.timedelta(days=lag + 1)
 
 
 Schedule = Union[Upfront, CappedAnnual, Explicit, SelectionWindow]
@@ -155,7 +169,7 @@ class Tranche:
     amount_usd_bn: Draws
     schedule: Schedule
     terms: Terms
-    funding: Funding = "sovereign"
+    funding: Funding = "reserves"
 
     def __post_init__(self) -> None:
         expected = TERMS_FOR[self.instrument]

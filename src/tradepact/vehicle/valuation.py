@@ -104,9 +104,9 @@ class VehicleResult:
         return npv(self.flows.cash_out, self.flows.cash_in, self.discount_rate)
 
     @cached_property
-    def npv_sovereign(self) -> np.ndarray:
-        """Investor NPV of the state-funded tranches only."""
-        return npv(self.flows.sovereign_out, self.flows.sovereign_in, self.discount_rate)
+    def npv_public(self) -> np.ndarray:
+        """Investor NPV of the state-funded tranches (reserves and state borrowing)."""
+        return npv(self.flows.public_out, self.flows.public_in, self.discount_rate)
 
     @cached_property
     def terminal_value(self) -> np.ndarray:
