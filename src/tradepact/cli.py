@@ -31,11 +31,20 @@ def cli() -> None:
 
 
 # ---------------------------------------------------------------- assess
+def _columns(a: Assessment) -> tuple[str, list[str]]:
+    """A common name prefix (for the title) and short column names."""
+    heads = {s.name.rpartition("/")[0] for s in a.scenarios}
+    if len(heads) == 1 and next(iter(heads)):
+        return f" ({next(iter(heads))})", [s.name.rpartition("/")[2] for s in a.scenarios]
+    return "", a.names
+
+
 def _headline_table(a: Assessment) -> Table:
-    t = Table(title="Pledge designs side by side", title_justify="left")
+    suffix, names = _columns(a)
+    t = Table(title="Pledge designs side by side" + suffix, title_justify="left")
     t.add_column("Figure")
-    for s in a.scenarios:
-        t.add_column(s.name, justify="right")
+    for name in names:
+        t.add_column(name, justify="right")
     for key, (label, unit, _) in HEADLINE.items():
         t.add_row(f"{label} [dim]({unit})[/dim]", *[format_value(key, s.headline.get(key))
                                                    for s in a.scenarios])
@@ -43,11 +52,12 @@ def _headline_table(a: Assessment) -> Table:
 
 
 def _annual_table(a: Assessment) -> Table:
+    _, names = _columns(a)
     t = Table(title="Cash outflow by year, USD bn (paid from reserves in brackets; * over capacity)",
               title_justify="left")
     t.add_column("Year")
-    for s in a.scenarios:
-        t.add_column(s.name, justify="right")
+    for name in names:
+        t.add_column(name, justify="right")
     years = sorted({int(y) for s in a.scenarios
                     for y, v in zip(s.annual["year"], s.annual["cash_outflow_usd_bn"]) if v > 0.05})
     for y in years:
