@@ -106,18 +106,18 @@ def stress(position: MacroPosition, reserve_out: np.ndarray, reserve_in: np.ndar
     r0 = col(position.fx_reserves_usd_bn, n)[:, 0]
     income0 = col(position.reserve_income_usd_bn, n)[:, 0]
     y = np.where(r0 > 0, income0 / np.where(r0 > 0, r0, 1.0), 0.0)
-    reserves = np.empty((n, T))
-    start = np.empty((n, T))
-    baseline = np.empty((n, T))
-    income = np.empty((n, T))
+    out_t = np.ascontiguousarray(np.broadcast_to(reserve_out, (n, T)).T)   # rows are years
+    in_t = np.ascontiguousarray(np.broadcast_to(reserve_in, (n, T)).T)
+    reserves, start, baseline, income = (np.empty((T, n)) for _ in range(4))
     prev, prev_base = r0, r0
     for t in range(T):
-        start[:, t] = prev
-        income[:, t] = y * prev
-        prev = prev * (1 + y) - reserve_out[:, t] + reserve_in[:, t]
+        start[t] = prev
+        income[t] = y * prev
+        prev = prev * (1 + y) - out_t[t] + in_t[t]
         prev_base = prev_base * (1 + y)
-        reserves[:, t] = prev
-        baseline[:, t] = prev_base
+        reserves[t] = prev
+        baseline[t] = prev_base
+    reserves, start, baseline, income = reserves.T, start.T, baseline.T, income.T
     ones = np.ones((1, T))
     return StressResult(
         years=years, start_reserves=start, reserves=reserves, baseline_reserves=baseline, reserve_income=income,

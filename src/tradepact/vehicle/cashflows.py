@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -125,8 +126,16 @@ def disburse(schedule: Schedule, amount: Draws, years: np.ndarray, n: int) -> np
 
 # ---------------------------------------------------------------- flows
 def _convolve(issued: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """``out[:, t] = sum_s issued[:, s] * kernel[:, t - s]`` (per draw)."""
+    """``out[:, t] = sum_s issued[:, s] * kernel[:, t - s]`` (per draw).
+
+    A kernel shared by all draws (shape ``(1, T)``) is applied as one matrix
+    product with its Toeplitz matrix; per-draw kernels are summed lag by lag.
+    """
     n, T = issued.shape
+    if kernel.shape[0] == 1:
+        lag = np.arange(T)[None, :] - np.arange(T)[:, None]
+        toeplitz = np.where(lag >= 0, kernel[0, np.clip(lag, 0, T - 1)], 0.0)
+        return issued @ toeplitz
     out = np.zeros((n, T))
     for a in range(T):
         k = kernel[:, a:a + 1]
@@ -164,7 +173,8 @@ def _guarantee_kernels(t: GuaranteeTerms, n: int, T: int) -> tuple[np.ndarray, n
 
 @dataclass(frozen=True)
 class TrancheFlows:
-    """One tranche's yearly flows, ``(n_draws, n_years)`` each, USD bn."""
+    """One tranche's yearly flows, USD bn: ``(n_draws, n_years)`` each, or
+    ``(1, n_years)`` when the tranche's inputs are the same in every draw."""
 
     name: str
     instrument: str
@@ -197,7 +207,7 @@ class CashFlowSchedule:
 
     def _sum(self, attr: str, *, funding: tuple[str, ...] | None = None, contingent: bool | None = None,
              instrument: str | None = None) -> np.ndarray:
-        out = np.zeros_like(self.gross_distributions)
+        out = np.zeros(self.gross_distributions.shape)
         for tf in self.tranches:
             if funding is not None and tf.funding not in funding:
                 continue
@@ -208,39 +218,39 @@ class CashFlowSchedule:
             out = out + getattr(tf, attr)
         return out
 
-    @property
+    @cached_property
     def cash_out(self) -> np.ndarray:
         """All cash leaving the investor country for the pledge."""
         return self._sum("cash_out")
 
-    @property
+    @cached_property
     def cash_in(self) -> np.ndarray:
         """All cash the investor country receives back."""
         return self._sum("cash_in")
 
-    @property
+    @cached_property
     def reserve_out(self) -> np.ndarray:
         """Outflow paid by the FX authorities from reserves or reserve income."""
         return self._sum("cash_out", funding=("reserves",))
 
-    @property
+    @cached_property
     def reserve_in(self) -> np.ndarray:
         """Receipts of the reserve-funded tranches."""
         return self._sum("cash_in", funding=("reserves",))
 
-    @property
+    @cached_property
     def public_out(self) -> np.ndarray:
         """Outflow paid by the state: reserves plus state borrowing."""
         return self._sum("cash_out", funding=("reserves", "borrowing"))
 
-    @property
+    @cached_property
     def public_in(self) -> np.ndarray:
         return self._sum("cash_in", funding=("reserves", "borrowing"))
 
     def by_funding(self, attr: str, funding: str) -> np.ndarray:
         return self._sum(attr, funding=(funding,))
 
-    @property
+    @cached_property
     def scheduled(self) -> np.ndarray:
         """Scheduled disbursements (not contingent exposure)."""
         return self._sum("issued", contingent=False)
@@ -253,90 +263,107 @@ def _waterfall(capital: np.ndarray, dist: np.ndarray, s_before: np.ndarray,
                s_after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Investor's share of each year's distribution and the switch year index."""
     n, T = dist.shape
-    inv = np.zeros((n, T))
+    cap_t = np.ascontiguousarray(np.broadcast_to(capital, (n, T)).T)   # rows are years
+    dist_t = np.ascontiguousarray(np.broadcast_to(dist, (n, T)).T)
+    inv = np.empty((T, n))
     cum = np.zeros(n)
-    sb, sa = s_before[:, 0], s_after[:, 0]
+    sb = np.broadcast_to(s_before[:, 0], (n,))
+    sa = np.broadcast_to(s_after[:, 0], (n,))
+    safe_sb = np.where(sb > 0, sb, 1.0)
     switch = np.full(n, np.nan)
-    total_capital = capital[:, -1]
+    total_capital = cap_t[-1]
     for t in range(T):
-        d = dist[:, t]
-        remaining = capital[:, t] - cum
+        d = dist_t[t]
+        remaining = cap_t[t] - cum
         owed = remaining > _EPS
         before = sb * d
-        with np.errstate(divide="ignore", invalid="ignore"):
-            needed = np.where(sb > 0, remaining / np.where(sb > 0, sb, 1.0), np.inf)
+        needed = np.where(sb > 0, remaining / safe_sb, np.inf)
         crossing = owed & (before > remaining)
         share = np.where(~owed, sa * d, np.where(crossing, remaining + sa * (d - needed), before))
-        inv[:, t] = share
-        cum = cum + share
+        inv[t] = share
+        cum += share
         hit = np.isnan(switch) & (total_capital > _EPS) & (cum >= total_capital - _EPS)
         switch[hit] = t
-    return inv, switch
+    return inv.T, switch
+
+
+def _cap(tr: Tranche) -> Draws:
+    return tr.schedule.cap_usd_bn if isinstance(tr.schedule, CappedAnnual) else 0.0
+
+
+def _schedule_draws(tr: Tranche) -> int:
+    """Draws of what sets the schedule (amount, cap)."""
+    return draw_count(tr.amount_usd_bn, _cap(tr))
+
+
+def _draws_of(tr: Tranche) -> int:
+    """Draws of everything that sets the tranche's flows."""
+    return draw_count(tr.amount_usd_bn, _cap(tr), *vars(tr.terms).values())
 
 
 def build_cash_flows(vehicle: InvestmentVehicle) -> CashFlowSchedule:
-    """Yearly cash flows of every tranche and the profit waterfall."""
+    """Yearly cash flows of every tranche and the profit waterfall.
+
+    A tranche whose inputs are the same in every draw is computed once and
+    broadcast: its arrays have shape ``(1, n_years)``. Aggregates have the
+    full ``(n_draws, n_years)`` shape.
+    """
     years = vehicle.years
     T = len(years)
-    scalars: list[object] = [vehicle.profit_share.investor_share_before_recoup,
-                             vehicle.profit_share.investor_share_after_recoup]
-    for tr in vehicle.tranches:
-        scalars.append(tr.amount_usd_bn)
-        scalars.extend(vars(tr.terms).values())
-        if isinstance(tr.schedule, CappedAnnual):
-            scalars.append(tr.schedule.cap_usd_bn)
-    n = draw_count(*scalars)
+    ps = vehicle.profit_share
+    counts = {draw_count(ps.investor_share_before_recoup, ps.investor_share_after_recoup,
+                         vehicle.discount_rate)} | {_draws_of(tr) for tr in vehicle.tranches}
+    if len(counts - {1}) > 1:
+        raise ValueError(f"draw arrays disagree in length: {sorted(counts - {1})}")
+    n = max(counts)
     flows: list[TrancheFlows] = []
-    capital = np.zeros((n, T))
-    gross = np.zeros((n, T))
-    equity_idx: list[int] = []
+    capital = np.zeros((1, T))
+    gross = np.zeros((1, T))
+    equity: list[tuple[int, np.ndarray]] = []
     for tr in vehicle.tranches:
+        k = _draws_of(tr)
         try:
-            issued = disburse(tr.schedule, tr.amount_usd_bn, years, n)
+            issued = disburse(tr.schedule, tr.amount_usd_bn, years, _schedule_draws(tr))
         except ScheduleError as exc:
             raise ScheduleError(f"tranche '{tr.name}': {exc}") from None
-        zeros = np.zeros((n, T))
+        zeros = np.zeros((1, T))
         terms = tr.terms
         if isinstance(terms, EquityTerms):
             invested = np.cumsum(issued, axis=1)
-            capital += invested
-            gross += col(terms.cash_yield_rate, n) * invested
-            equity_idx.append(len(flows))
+            earned = col(terms.cash_yield_rate, k) * invested
+            capital = capital + invested
+            gross = gross + earned
+            equity.append((len(flows), earned))
             flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued, issued, zeros))
         elif isinstance(terms, LoanTerms):
             try:
-                back = _convolve(issued, _loan_kernels(terms, n, T))
+                back = _convolve(issued, _loan_kernels(terms, k, T))
             except ScheduleError as exc:
                 raise ScheduleError(f"tranche '{tr.name}': {exc}") from None
             flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued, issued, back))
         elif isinstance(terms, GuaranteeTerms):
-            k_out, k_fee = _guarantee_kernels(terms, n, T)
+            k_out, k_fee = _guarantee_kernels(terms, k, T)
             flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued,
                                       _convolve(issued, k_out), _convolve(issued, k_fee)))
         elif isinstance(terms, FdiTerms):
-            back = col(terms.cash_yield_rate, n) * np.cumsum(issued, axis=1)
+            back = col(terms.cash_yield_rate, k) * np.cumsum(issued, axis=1)
             flows.append(TrancheFlows(tr.name, tr.instrument, tr.funding, issued, issued, back))
         else:  # pragma: no cover
             raise TypeError(terms)
-    ps = vehicle.profit_share
     inv, switch_idx = _waterfall(capital, gross, col(ps.investor_share_before_recoup, n),
                                  col(ps.investor_share_after_recoup, n))
-    # Allocate the investor's waterfall receipts to equity tranches pro rata to capital.
-    if equity_idx:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for i in equity_idx:
-                tf = flows[i]
-                w = np.where(gross > 0, col(_equity_yield(vehicle, tf.name), n)
-                             * np.cumsum(tf.issued, axis=1) / np.where(gross > 0, gross, 1), 0)
-                flows[i] = TrancheFlows(tf.name, tf.instrument, tf.funding, tf.issued,
-                                        tf.cash_out, inv * w)
+    # The investor's waterfall receipts go to equity tranches pro rata to what they earned.
+    if len(equity) == 1:
+        i, _ = equity[0]
+        tf = flows[i]
+        flows[i] = TrancheFlows(tf.name, tf.instrument, tf.funding, tf.issued, tf.cash_out, inv)
+    else:
+        safe = np.where(gross > 0, gross, 1.0)
+        for i, earned in equity:
+            tf = flows[i]
+            flows[i] = TrancheFlows(tf.name, tf.instrument, tf.funding, tf.issued, tf.cash_out,
+                                    inv * np.where(gross > 0, earned / safe, 0.0))
     switch_year = np.where(np.isnan(switch_idx), np.nan, years[0] + np.nan_to_num(switch_idx))
-    return CashFlowSchedule(years, tuple(flows), gross, gross - inv, capital, switch_year, vehicle)
-
-
-def _equity_yield(vehicle: InvestmentVehicle, name: str) -> Draws:
-    for tr in vehicle.tranches:
-        if tr.name == name:
-            assert isinstance(tr.terms, EquityTerms)
-            return tr.terms.cash_yield_rate
-    raise KeyError(name)  # pragma: no cover
+    gross_full = np.broadcast_to(gross, (n, T))
+    return CashFlowSchedule(years, tuple(flows), gross_full, gross_full - inv,
+                            np.broadcast_to(capital, (n, T)), switch_year, vehicle)

@@ -55,36 +55,47 @@ def recoup_year(out: np.ndarray, inflow: np.ndarray, years: np.ndarray) -> np.nd
     return np.where(any_done, years[first].astype(float), np.nan)
 
 
-def irr(out: np.ndarray, inflow: np.ndarray, *, iterations: int = 80) -> np.ndarray:
-    """Internal rate of return per draw, by bisection on (-0.99, 1).
+def irr(out: np.ndarray, inflow: np.ndarray, *, tol: float = 1e-10,
+        max_iterations: int = 200) -> np.ndarray:
+    """Internal rate of return per draw: safeguarded Newton on (-0.99, 1).
 
-    Flows sit on a grid of year starts: ``f_k = inflow_{k-1} - out_k``. A draw
-    whose NPV has the same sign at both ends of the bracket has no IRR there
-    and gets ``nan``.
+    Flows sit on a grid of year starts, ``f_k = inflow_{k-1} - out_k``. Each
+    step takes Newton's step when it stays inside the current sign-change
+    bracket and bisects otherwise, so it converges for every draw whose NPV
+    changes sign on the bracket; other draws get ``nan``.
     """
     n, T = out.shape
-    flows = np.zeros((n, T + 1))
-    flows[:, :T] -= out
-    flows[:, 1:] += inflow
+    flows = np.zeros((T + 1, n))           # rows are years: contiguous for Horner
+    flows[:T] -= np.broadcast_to(out, (n, T)).T
+    flows[1:] += np.broadcast_to(inflow, (n, T)).T
 
-    def value(r: np.ndarray) -> np.ndarray:
-        acc = np.zeros(n)
+    def value_and_slope(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = 1 / (1 + r)
-        for k in range(T, -1, -1):        # Horner in x = 1/(1+r)
-            acc = acc * x + flows[:, k]
-        return acc
+        p, dp = np.zeros(n), np.zeros(n)
+        for k in range(T, -1, -1):         # Horner for p(x) = sum f_k x^k and p'(x)
+            dp = dp * x + p
+            p = p * x + flows[k]
+        return p, -dp * x * x              # d/dr = p'(x) dx/dr, dx/dr = -x^2
 
     lo, hi = np.full(n, -0.99), np.full(n, 1.0)
-    f_lo, f_hi = value(lo), value(hi)
+    f_lo, _ = value_and_slope(lo)
+    f_hi, _ = value_and_slope(hi)
     ok = np.sign(f_lo) != np.sign(f_hi)
-    for _ in range(iterations):
-        mid = (lo + hi) / 2
-        f_mid = value(mid)
-        left = np.sign(f_mid) == np.sign(f_lo)
-        lo = np.where(left, mid, lo)
-        f_lo = np.where(left, f_mid, f_lo)
-        hi = np.where(left, hi, mid)
-    return np.where(ok, (lo + hi) / 2, np.nan)
+    r = np.where(ok, 0.05, np.nan)
+    for _ in range(max_iterations):
+        f, slope = value_and_slope(r)
+        left = np.sign(f) == np.sign(f_lo)           # root lies right of r
+        lo, f_lo = np.where(left, r, lo), np.where(left, f, f_lo)
+        hi = np.where(left, hi, r)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = r - f / slope
+        inside = np.isfinite(newton) & (newton > lo) & (newton < hi)
+        nxt = np.where(inside, newton, (lo + hi) / 2)
+        done = ~ok | (np.abs(nxt - r) < tol) | (f == 0)
+        r = np.where(ok, nxt, np.nan)
+        if done.all():
+            break
+    return r
 
 
 @dataclass(frozen=True)
