@@ -68,6 +68,7 @@ class Outcome:
             "outflow_to_reserve_income": s.outflow_to_reserve_income,
             "outflow_to_current_account": s.outflow_to_current_account,
             "outflow_to_reserves": s.outflow_to_reserves,
+            "outflow_to_gdp": s.outflow_to_gdp,
             "over_capacity": s.over_capacity,
             "cash_outflow_krw_tn": s.outflow_krw_tn,
         }
@@ -97,6 +98,7 @@ class Outcome:
             "max_outflow_to_reserve_income": s.max_outflow_to_reserve_income,
             "max_outflow_to_current_account": np.nanmax(s.outflow_to_current_account, axis=1),
             "max_outflow_to_reserves": s.outflow_to_reserves.max(axis=1),
+            "max_outflow_to_gdp": s.outflow_to_gdp.max(axis=1),
             "years_over_capacity": s.years_over_capacity.astype(float),
             "min_reserves_usd_bn": s.min_reserves,
             "reserves_gap_end_usd_bn": s.baseline_reserves[:, -1] - s.reserves[:, -1],

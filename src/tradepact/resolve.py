@@ -59,8 +59,11 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "loss_given_call_share": (0, 1, "a share from 0 to 1"),
 }
 
-MACRO_FIELDS = ("fx_reserves_usd_bn", "reserve_income_usd_bn", "current_account_usd_bn",
-                "gdp_usd_bn", "exchange_rate_krw_per_usd", "usd_supply_capacity_usd_bn")
+#: Investor-economy inputs read once, on the scenario's ``as_of`` date (starting levels).
+MACRO_LEVELS = ("fx_reserves_usd_bn", "reserve_income_usd_bn")
+#: Inputs read for each modelled year (see ``ParameterReader.series``).
+MACRO_SERIES = ("current_account_usd_bn", "gdp_usd_bn", "exchange_rate_krw_per_usd",
+                "usd_supply_capacity_usd_bn")
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,16 @@ class _Resolver:
                                  expected="a calendar year such as 2026", cls=ScenarioError)
             return int(arr)
         return out if isinstance(out, np.ndarray) else float(out)
+
+    def series(self, path: str, years: np.ndarray, loc: tuple[Any, ...]) -> Any:
+        """A ``(1, n_years)`` row of yearly values, or the ``(n,)`` draws if drawn."""
+        if path in self.draws:
+            self._param(path, loc)
+            return self.draws[path]
+        try:
+            return np.asarray(self.reader.series(path, years))[None, :]
+        except ParameterError as exc:
+            raise ScenarioError(str(exc), location=self.sc.locate(loc)) from None
 
     def date(self, value: Any, loc: tuple[Any, ...]) -> _dt.date:
         if isinstance(value, ParamRef):
@@ -212,7 +225,9 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
                                 r.number(spec.discount_rate, ("discount_rate",)),
                                 labels={"investor": spec.investor, "host": spec.host})
     macro = {f: r.number(ParamRef(param=f"{spec.investor_macro}.{f}"), ("investor_macro", f))
-             for f in MACRO_FIELDS}
+             for f in MACRO_LEVELS}
+    for f in MACRO_SERIES:
+        macro[f] = r.series(f"{spec.investor_macro}.{f}", years, ("investor_macro", f))
     position = MacroPosition(**macro)
     provenance = r.reader.uses + tuple(r.literals)
     return ResolvedScenario(scenario, vehicle, position, provenance, tree)

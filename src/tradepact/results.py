@@ -39,6 +39,7 @@ HEADLINE: dict[str, tuple[str, str, str]] = {
     "max_outflow_to_reserve_income": ("Max outflow / reserve income", "ratio", "{:.2f}"),
     "max_outflow_to_current_account": ("Max outflow / current account", "ratio", "{:.2f}"),
     "max_outflow_to_reserves": ("Max outflow / reserves", "ratio", "{:.3f}"),
+    "max_outflow_to_gdp": ("Max outflow / GDP", "ratio", "{:.3f}"),
     "years_over_capacity": ("Years reserve outflow exceeds capacity", "years", "{:.0f}"),
     "min_reserves_usd_bn": ("Lowest reserves", "USD bn", "{:,.1f}"),
     "reserves_gap_end_usd_bn": ("Reserves below baseline at horizon end", "USD bn", "{:,.1f}"),

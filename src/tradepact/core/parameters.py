@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -161,6 +161,14 @@ class Parameter:
         dv = self.dated_at(d)
         return ParameterUse(self.path, d, dv.value, self.unit, dv.start, dv.status, dv.note,
                             dv.references)
+
+    def known_on(self, day: Date | str) -> "Parameter":
+        """This parameter as known on ``day``: later-dated values are dropped,
+        except those a scenario set (they are assumptions about the future)."""
+        d = parse_date(day)
+        kept = tuple(dv for dv in self.values
+                     if dv.start <= d or (dv.references and dv.references[0].kind == "scenario"))
+        return replace(self, values=kept)
 
     def check_value(self, value: object, location: Location) -> None:
         """Raise unless ``value`` fits this parameter's unit."""
@@ -353,9 +361,29 @@ class ParameterReader:
     def __call__(self, path: str, *, on: Date | str | None = None) -> Scalar:
         param = self.tree.parameter(path)
         use = param.use(self.on if on is None else on)
-        self._uses.setdefault(f"{path}@{use.date.isoformat()}", use)
+        self._uses.setdefault(f"{path}@{use.valid_from.isoformat()}", use)
         assert use.value is not None
         return use.value
+
+    def series(self, path: str, years: Sequence[int]) -> list[float]:
+        """A number for each calendar year, read on 1 January of the year (or on
+        the reading date, if later) from what is known on the reading date.
+
+        Values dated after the reading date count only if a scenario set them,
+        so a scenario can assume a future change but published data never
+        leaks in from after the reading date.
+        """
+        param = self.tree.parameter(path).known_on(self.on)
+        out = []
+        for year in years:
+            day = max(self.on, _dt.date(int(year), 1, 1))
+            use = param.use(day)
+            self._uses.setdefault(f"{path}@{use.valid_from.isoformat()}", use)
+            if isinstance(use.value, bool) or not isinstance(use.value, (int, float)):
+                raise with_value("parameter is not a number", location=Location(field=path),
+                                 value=use.value, expected="a numeric parameter", cls=ParameterError)
+            out.append(float(use.value))
+        return out
 
     def number(self, path: str, *, on: Date | str | None = None) -> float:
         value = self(path, on=on)

@@ -3,7 +3,10 @@ r""""No adverse shock": the pledge's outflows against the investor's external po
 Inputs (:class:`MacroPosition`) are the investor economy's FX reserves, the
 income they earn, its current-account surplus, GDP and exchange rate, and the
 annual USD supply the authorities said they can provide without market strain
-(the *capacity*). All are held at their level on the assessment date.
+(the *capacity*). Reserves and reserve income are starting levels; the
+capacity, current account, GDP and exchange rate may change by year (a
+scenario can assume a future value) and are otherwise held at their latest
+published level.
 
 Reserves path (USD bn), year :math:`t` after the reference level :math:`R_0`:
 
@@ -19,7 +22,7 @@ those tranches pay back, assumed repatriated into reserves. Without the pledge r
 :math:`y` (income retained, no other flows), which gives the baseline path.
 
 Ratios per year: reserve-funded outflow ÷ reserve income of the year
-(:math:`y R_{t-1}`), all pledge outflow ÷ current-account surplus,
+(:math:`y R_{t-1}`), all pledge outflow ÷ current-account surplus and ÷ GDP,
 reserve-funded outflow ÷ reserves at the start of the year, and whether the
 reserve-funded outflow exceeds the capacity.
 """
@@ -38,7 +41,12 @@ _TOL = 1e-9
 
 @dataclass(frozen=True)
 class MacroPosition:
-    """The investor economy on the assessment date (floats or ``(n,)`` arrays)."""
+    """The investor economy.
+
+    Reserves and reserve income are starting levels (floats or ``(n,)`` draws).
+    The other fields may also vary by year: a ``(1, n_years)`` or
+    ``(n, n_years)`` array.
+    """
 
     fx_reserves_usd_bn: Draws
     reserve_income_usd_bn: Draws
@@ -61,6 +69,7 @@ class StressResult:
     total_out: np.ndarray
     capacity: np.ndarray
     current_account: np.ndarray
+    gdp: np.ndarray
     exchange_rate: np.ndarray
 
     @cached_property
@@ -72,6 +81,10 @@ class StressResult:
     def outflow_to_current_account(self) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.current_account > 0, self.total_out / self.current_account, np.nan)
+
+    @cached_property
+    def outflow_to_gdp(self) -> np.ndarray:
+        return self.total_out / self.gdp
 
     @cached_property
     def outflow_to_reserves(self) -> np.ndarray:
@@ -118,11 +131,15 @@ def stress(position: MacroPosition, reserve_out: np.ndarray, reserve_in: np.ndar
         reserves[t] = prev
         baseline[t] = prev_base
     reserves, start, baseline, income = reserves.T, start.T, baseline.T, income.T
-    ones = np.ones((1, T))
+    def grid(x: Draws) -> np.ndarray:
+        a = np.asarray(x, dtype=float)
+        return np.broadcast_to(a, (n, T)) if a.ndim == 2 else col(a, n) * np.ones((1, T))
+
     return StressResult(
         years=years, start_reserves=start, reserves=reserves, baseline_reserves=baseline, reserve_income=income,
         reserve_out=reserve_out, total_out=total_out,
-        capacity=col(position.usd_supply_capacity_usd_bn, n) * ones,
-        current_account=col(position.current_account_usd_bn, n) * ones,
-        exchange_rate=col(position.exchange_rate_krw_per_usd, n) * ones,
+        capacity=grid(position.usd_supply_capacity_usd_bn),
+        current_account=grid(position.current_account_usd_bn),
+        gdp=grid(position.gdp_usd_bn),
+        exchange_rate=grid(position.exchange_rate_krw_per_usd),
     )

@@ -20,8 +20,16 @@ def test_reserves_path_and_ratios_by_hand():
     assert np.allclose(s.outflow_to_reserve_income[0], [1.0, 0.5, 0.0])
     assert np.allclose(s.outflow_to_current_account[0], [0.30, 0.15, 0.0])
     assert s.outflow_to_reserves[0, 0] == pytest.approx(20 / 400)
+    assert s.outflow_to_gdp[0, 0] == pytest.approx(30 / 1800)
     assert s.years_over_capacity[0] == 1              # only 20 > 15
     assert s.outflow_krw_tn[0, 0] == pytest.approx(30 * 1400 / 1000)
+
+
+def test_capacity_can_change_by_year():
+    pos = MacroPosition(400.0, 20.0, 100.0, 1800.0, 1400.0, np.array([[15.0, 25.0]]))
+    out = np.array([[20.0, 20.0]])
+    s = stress(pos, out, np.zeros_like(out), out, np.array([2026, 2027]))
+    assert list(s.over_capacity[0]) == [True, False]
 
 
 def test_vectorised_positions():
