@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..results import Assessment  # noqa: E402
 
@@ -15,6 +16,8 @@ _COLORS = ["#1f5fa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#66a182", "#8
 
 
 def _svg(fig: plt.Figure) -> str:
+    for ax in fig.axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
@@ -57,12 +60,12 @@ def reserves_chart(a: Assessment) -> str:
         d = s.annual[(s.annual["year"] >= lo) & (s.annual["year"] <= hi)]
         left.plot(d["year"], d["reserves_usd_bn"], color=c, label=s.name)
         right.plot(d["year"], d["reserve_funded_outflow_usd_bn"], color=c, label=s.name, drawstyle="steps-mid")
+        right.plot(d["year"], d["reserve_income_usd_bn"], color=c, ls=":", lw=1)
     d0 = a.scenarios[0].annual
     d0 = d0[(d0["year"] >= lo) & (d0["year"] <= hi)]
     left.plot(d0["year"], d0["baseline_reserves_usd_bn"], color="grey", ls=":", label="without the pledge")
     right.plot(d0["year"], d0["usd_supply_capacity_usd_bn"], color="black", ls="--", label="stated capacity")
-    right.plot(d0["year"], d0["reserve_income_usd_bn"], color="grey", ls=":",
-               label="reserve income (first scenario)")
+    right.plot([], [], color="grey", ls=":", lw=1, label="reserve income (dotted, by scenario)")
     left.set_title("FX reserves, end of year")
     left.set_ylabel("USD bn")
     right.set_title("Outflow paid from reserves against capacity")
