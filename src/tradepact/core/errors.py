@@ -43,9 +43,10 @@ class TradepactError(Exception):
         parts.append(message)
         if has_value:
             parts.append(f"(found {value!r})")
+        text = " ".join(parts)
         if expected:
-            parts.append(f"Expected {expected}.")
-        super().__init__(" ".join(parts))
+            text = text.rstrip(".") + f". Expected {expected.rstrip('.')}."
+        super().__init__(text)
 
 
 class InputFileError(TradepactError):
