@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator,
+)
 
 from .dates import MIN_DATE, Interval
 from .errors import Location, ParameterError, ScenarioError, with_value
@@ -126,6 +128,143 @@ Scalar = Union[bool, int, float, str]
 OverlayValue = Union[Scalar, dict[str, Union[Scalar, None]]]
 
 
+# ---------------------------------------------------------------- uncertainty
+def _literal(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+class _TruncatableSpec(_Strict):
+    truncate: tuple[float, float] | None = Field(
+        None, description="Truncate to [low, high] on purpose (inverse-CDF sampling). Without it, "
+                          "a distribution that puts more than 0.1 % of its mass outside the "
+                          "parameter's unit range is an error; a smaller tail is truncated")
+
+    def _check_truncate(self) -> None:
+        if self.truncate is not None and not self.truncate[0] < self.truncate[1]:
+            raise ValueError(f"truncate: [low, high] with low below high (found "
+                             f"[{self.truncate[0]:g}, {self.truncate[1]:g}])")
+
+
+def _positive(v: Any, what: str) -> Any:
+    x = _literal(v)
+    if x is not None and not x > 0:
+        raise ValueError(f"{what} above 0")
+    return v
+
+
+class NormalDistSpec(_TruncatableSpec):
+    """Normal: mean and standard deviation of the parameter."""
+
+    dist: Literal["normal"]
+    mean: Number | None = Field(None, description="Default: the parameter's value on as_of")
+    sd: Number = Field(description="Standard deviation, above 0")
+
+    @field_validator("sd")
+    @classmethod
+    def _sd(cls, v: Any) -> Any:
+        return _positive(v, "a standard deviation sd")
+
+    @model_validator(mode="after")
+    def _valid(self) -> "NormalDistSpec":
+        self._check_truncate()
+        return self
+
+
+class LognormalDistSpec(_TruncatableSpec):
+    """Lognormal: mean and standard deviation of the parameter itself (not of its log)."""
+
+    dist: Literal["lognormal"]
+    mean: Number | None = Field(None, description="Mean, above 0. Default: the parameter's value on as_of")
+    sd: Number = Field(description="Standard deviation, above 0")
+
+    @field_validator("sd")
+    @classmethod
+    def _sd(cls, v: Any) -> Any:
+        return _positive(v, "a standard deviation sd")
+
+    @field_validator("mean")
+    @classmethod
+    def _mean(cls, v: Any) -> Any:
+        return _positive(v, "a lognormal mean")
+
+    @model_validator(mode="after")
+    def _valid(self) -> "LognormalDistSpec":
+        self._check_truncate()
+        return self
+
+
+class UniformDistSpec(_Strict):
+    dist: Literal["uniform"]
+    low: Number
+    high: Number
+
+    @model_validator(mode="after")
+    def _valid(self) -> "UniformDistSpec":
+        lo, hi = _literal(self.low), _literal(self.high)
+        if lo is not None and hi is not None and not lo < hi:
+            raise ValueError(f"low below high (bounds reversed or equal: low {lo:g}, high {hi:g})")
+        return self
+
+
+class TriangularDistSpec(_Strict):
+    dist: Literal["triangular"]
+    low: Number
+    mode: Number | None = Field(None, description="Default: the parameter's value on as_of")
+    high: Number
+
+    @model_validator(mode="after")
+    def _valid(self) -> "TriangularDistSpec":
+        lo, mode, hi = _literal(self.low), _literal(self.mode), _literal(self.high)
+        if lo is not None and hi is not None and not lo < hi:
+            raise ValueError(f"low below high (bounds reversed or equal: low {lo:g}, high {hi:g})")
+        if mode is not None and lo is not None and hi is not None and not lo <= mode <= hi:
+            raise ValueError(f"a mode from low ({lo:g}) to high ({hi:g}) (found {mode:g})")
+        return self
+
+
+class EmpiricalDistSpec(_Strict):
+    """Resample observed values from a file (CSV or NumPy .npy), relative to the scenario file."""
+
+    dist: Literal["empirical"]
+    file: str = Field(min_length=1, description="CSV or .npy path, relative to the scenario file")
+    column: str | None = Field(None, description="CSV column (needed if the file has several)")
+
+
+DISTRIBUTION_FAMILIES = ("normal", "lognormal", "uniform", "triangular", "empirical")
+
+
+def _family_tag(v: Any) -> str | None:
+    # Tags are bracketed so that error locations drop them (core.yamlio strips
+    # union noise), leaving 'uncertainty.PATH.FIELD'.
+    return f"[{v.get('dist')}]" if isinstance(v, dict) and v.get("dist") in DISTRIBUTION_FAMILIES \
+        else None
+
+
+DistributionSpec = Annotated[
+    Union[Annotated[NormalDistSpec, Tag("[normal]")], Annotated[LognormalDistSpec, Tag("[lognormal]")],
+          Annotated[UniformDistSpec, Tag("[uniform]")],
+          Annotated[TriangularDistSpec, Tag("[triangular]")],
+          Annotated[EmpiricalDistSpec, Tag("[empirical]")]],
+    Discriminator(_family_tag, custom_error_type="unknown_distribution",
+                  custom_error_message="a mapping whose 'dist' is a known family: "
+                                       + ", ".join(DISTRIBUTION_FAMILIES))]
+
+
+class CorrelationSpec(_Strict):
+    """Correlation of two uncertain parameters (Gaussian copula)."""
+
+    between: list[str] = Field(min_length=2, max_length=2,
+                               description="Two parameter paths that carry a distribution")
+    rho: float = Field(gt=-1, lt=1, description="Correlation of their normal scores, strictly "
+                                                "between -1 and 1")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "CorrelationSpec":
+        if self.between[0] == self.between[1]:
+            raise ValueError("a correlation needs two different parameter paths")
+        return self
+
+
 class ScenarioSpec(_Strict):
     """A pledge design and parameter overlay (the documented scenario format)."""
 
@@ -146,6 +285,12 @@ class ScenarioSpec(_Strict):
     profit_split: ProfitSplitSpec
     tranches: list[TrancheSpec] = Field(min_length=1)
     parameters: dict[str, OverlayValue] = Field(default_factory=dict)
+    uncertainty: dict[str, DistributionSpec] = Field(
+        default_factory=dict,
+        description="Distributions of parameters for Monte Carlo (`tradepact simulate`), by "
+                    "parameter path; a child scenario's uncertainty replaces its base's")
+    correlations: list[CorrelationSpec] = Field(
+        default_factory=list, description="Correlations between uncertain parameters")
 
 
 @dataclass(frozen=True)
