@@ -1,0 +1,384 @@
+"""The tariff engine: measures in force on a date → rates by authority → duties and ETRs.
+
+Rates are computed once on the grid of *distinct* products × *distinct*
+partners of the input (a few thousand × a few hundred cells), never per row,
+then gathered onto the rows by integer index. The output is the tracker's
+wide schema: one ``rate_<authority>`` column per authority
+(:data:`tradepact.tariffs.measures.AUTHORITIES`), ``total_rate``, ``duty``.
+
+Every query names a date; a date outside the covered range, an HS code that
+is not in the column-1 schedule or a partner that is not in
+``policy/codes/partners.csv`` is an error, never a zero.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from ..core.dates import parse_date
+from ..core.errors import Location, with_value
+from ..core.references import Reference
+from ..io.frame import ImportFrame
+from ..io.hts import Column1Schedule
+from .measures import (AUTHORITIES, AUTHORITY_LABELS, BASE_KINDS, MeasureSet, TariffError,
+                       TariffMeasure, TariffSystem, default_tariff_system)
+from .scope import partner_mask
+from .stacking import STACKING_RULES, Slot, Stacked, apply_stacking
+
+EXCERPT = Path(__file__).resolve().parent.parent / "policy" / "codes" / "hts_col1_excerpt.csv"
+RATE_COLUMNS = tuple(f"rate_{a}" for a in AUTHORITIES)
+
+
+def default_schedule() -> Column1Schedule:
+    """The small cited HTS excerpt shipped with the package (representative lines)."""
+    return Column1Schedule.from_excerpt_csv(EXCERPT)
+
+
+@dataclass(frozen=True)
+class RateGrid:
+    """Rates by authority on the grid ``products × partners`` on one date."""
+
+    products: np.ndarray
+    partners: np.ndarray
+    on: _dt.date
+    rates: dict[str, np.ndarray]
+    total: np.ndarray
+    s232_program: np.ndarray
+    s232_programs: tuple[str, ...]
+    regime: str
+    method: str
+    trace: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pl.DataFrame:
+        """Long frame product × partner with the wide rate schema."""
+        p, c = np.meshgrid(np.arange(len(self.products)), np.arange(len(self.partners)), indexing="ij")
+        progs = np.array(("",) + self.s232_programs, dtype=object)
+        return pl.DataFrame({
+            "product": self.products[p.ravel()], "partner": self.partners[c.ravel()],
+            **{f"rate_{a}": self.rates[a].ravel() for a in AUTHORITIES},
+            "total_rate": self.total.ravel(),
+            "s232_program": progs[self.s232_program.ravel() + 1].astype(str),
+        })
+
+
+@dataclass(frozen=True)
+class RateExplanation:
+    """One product × partner × date: the total, each authority's part and the measures behind it."""
+
+    partner: str
+    hs: str
+    on: _dt.date
+    total_rate: float
+    by_authority: dict[str, float]
+    measures: list[dict[str, Any]]
+    references: list[Reference]
+    stacking_rules: dict[str, str]
+    regime: str
+    method: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner, "hs": self.hs, "date": self.on.isoformat(),
+            "regime": self.regime, "method": self.method,
+            "total_rate": round(self.total_rate, 10),
+            "by_authority": {k: round(v, 10) for k, v in self.by_authority.items()},
+            "measures": self.measures,
+            "references": [r.model_dump(mode="json", exclude_none=True) for r in self.references],
+        }
+
+
+@dataclass(frozen=True)
+class TariffResult:
+    """Row-level duties in the wide ``rate_<authority>`` schema, with ETR views."""
+
+    frame: pl.DataFrame
+    on: _dt.date
+    regime: str
+    method: str
+    warnings: tuple[str, ...] = ()
+
+    def etr(self, by: str | Sequence[str] = "partner") -> pl.DataFrame:
+        """Effective tariff rate (duties / customs value) and duties by the given columns."""
+        keys = [by] if isinstance(by, str) else list(by)
+        for k in keys:
+            if k not in self.frame.columns:
+                raise with_value("cannot group by this column", location=Location(field="by"), value=k,
+                                 expected="one of " + ", ".join(self.frame.columns), cls=TariffError)
+        return etr_table(self.frame, keys)
+
+    def to_pandas(self) -> Any:
+        return self.frame.to_pandas()
+
+
+def etr_table(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    rate_aggs = [(pl.col(c) * pl.col("customs_value")).sum().alias(c.replace("rate_", "duty_"))
+                 for c in RATE_COLUMNS if c in frame.columns]
+    out = frame.group_by(keys).agg(pl.col("customs_value").sum(), pl.col("duty").sum(), *rate_aggs)
+    return out.with_columns(
+        pl.when(pl.col("customs_value") > 0).then(pl.col("duty") / pl.col("customs_value"))
+        .otherwise(None).alias("etr")).sort(keys)
+
+
+class TariffEngine:
+    """Applies a regime of measures to products × partners on a date.
+
+    Parameters
+    ----------
+    system : the measures, regimes and code tables (default: the shipped ones)
+    schedule : the column-1 schedule giving general and special rates for every
+        product code the engine will see (default: the shipped excerpt)
+    regime : a regime name of the system, or a ready :class:`MeasureSet`
+    method : stacking method (``"legal"`` or ``"additive"``), see :mod:`.stacking`
+    """
+
+    def __init__(self, system: TariffSystem | None = None, schedule: Column1Schedule | None = None,
+                 *, regime: str | MeasureSet | None = None, method: str = "legal") -> None:
+        self.system = system or default_tariff_system()
+        self.schedule = schedule or default_schedule()
+        self.measures = regime if isinstance(regime, MeasureSet) else self.system.regime(regime)
+        self.method = method
+        if method not in ("legal", "additive"):
+            raise with_value("unknown stacking method", location=Location(field="method"),
+                             value=method, expected="legal or additive", cls=TariffError)
+
+    # ------------------------------------------------------------ checks
+    def check_date(self, on: _dt.date | str) -> _dt.date:
+        d = parse_date(on) if not isinstance(on, _dt.date) else on
+        cov = self.system.coverage
+        if not cov.contains(d):
+            last = (cov.stop - _dt.timedelta(days=1)).isoformat() if cov.stop else "open"
+            raise with_value("date is outside the range the tariff measures cover",
+                             location=Location(field="date"), value=d.isoformat(),
+                             expected=f"a date from {cov.start.isoformat()} to {last}", cls=TariffError)
+        return d
+
+    def check_partners(self, partners: Iterable[str]) -> None:
+        known = self.system.partners.codes
+        bad = sorted(set(partners) - known)
+        if bad:
+            self.system.partners.check(bad[0], where=Location(field="partner"))
+
+    @cached_property
+    def _active_programs(self) -> list[str]:
+        return sorted({m.fta_program for m in self.measures if m.kind == "preference" and m.fta_program})
+
+    # ------------------------------------------------------------ rate grid
+    def grid(self, products: Sequence[str], partners: Sequence[str], on: _dt.date | str, *,
+             trace: bool = False) -> RateGrid:
+        """Rates by authority for every product × partner on ``on``."""
+        d = self.check_date(on)
+        prods = np.asarray(list(products), dtype=str)
+        parts = np.asarray(list(partners), dtype=str)
+        self.check_partners(parts.tolist())
+        shape = (len(prods), len(parts))
+        active = [m for m in self.measures.active(d)]
+        col = self.schedule.rates(prods.tolist())
+        order = {p: i for i, p in enumerate(col["product"].to_list())}
+        idx = np.array([order[p] for p in prods.tolist()], dtype=np.int64) if len(prods) else np.array([], dtype=np.int64)
+        general = col["general_rate"].to_numpy()[idx] if len(prods) else np.zeros(0)
+        margins: dict[str, np.ndarray] = {}
+        for prog in {m.fta_program for m in active if m.kind == "preference"}:
+            sp = self.schedule.rates(prods.tolist(), program=prog)
+            o = {p: i for i, p in enumerate(sp["product"].to_list())}
+            j = np.array([o[p] for p in prods.tolist()], dtype=np.int64)
+            margins[prog] = (sp["special_rate"].to_numpy() - sp["general_rate"].to_numpy())[j]
+
+        groups = self.system.groups
+        pmask_cache: dict[Any, np.ndarray] = {}
+        cmask_cache: dict[Any, np.ndarray] = {}
+
+        def masks(m: TariffMeasure) -> tuple[np.ndarray, np.ndarray]:
+            pk = m.product_scope
+            if pk not in pmask_cache:
+                pmask_cache[pk] = np.flatnonzero(groups.scope_mask(pk, prods))
+            ck = m.partner_scope
+            if ck not in cmask_cache:
+                cmask_cache[ck] = np.flatnonzero(partner_mask(ck, parts, self.system.partners))
+            return pmask_cache[pk], cmask_cache[ck]
+
+        slots: dict[tuple[str, str], Slot] = {}
+        winners: dict[tuple[str, str], np.ndarray] = {}
+        ids = [m.id for m in active]
+        tr: dict[str, Any] = {"winners": {}, "modifiers": []} if trace else {}
+
+        def slot(key: tuple[str, str]) -> Slot:
+            if key not in slots:
+                slots[key] = Slot(np.zeros(shape), np.zeros(shape))
+                winners[key] = np.full(shape, -1, dtype=np.int32)
+            return slots[key]
+
+        base = sorted((m for m in active if m.kind in BASE_KINDS), key=lambda m: m.rank())
+        self._check_ties(base, masks)
+        col1 = np.broadcast_to(general[:, None], shape).copy() if len(prods) else np.zeros(shape)
+        # column 1 and FTA slots first: floors and caps are measured against them
+        for phase in (("mfn", "fta"), None):
+            for m in base:
+                in_phase = m.authority in ("mfn", "fta")
+                if (phase is not None) != in_phase:
+                    continue
+                pi, ci = masks(m)
+                if len(pi) == 0 or len(ci) == 0:
+                    continue
+                s = slot(m.slot)
+                ix = np.ix_(pi, ci)
+                if m.kind == "schedule":
+                    value = np.broadcast_to(general[pi][:, None], (len(pi), len(ci)))
+                elif m.kind == "preference":
+                    value = np.broadcast_to(margins[m.fta_program][pi][:, None], (len(pi), len(ci)))
+                elif m.kind == "additive":
+                    value = m.rate
+                else:  # floor: all-in against column 1
+                    value = np.maximum(0.0, m.rate - col1[ix])
+                s.lvl[ix] = value
+                s.cov[ix] = m.share
+                winners[m.slot][ix] = ids.index(m.id)
+            if phase is not None:
+                col1 = sum((slots[k].rate for k in slots if k[0] in ("mfn", "fta")),
+                           np.zeros(shape))
+        mods = sorted((m for m in active if m.kind in ("cap", "exemption")),
+                      key=lambda m: (m.kind != "cap", m.rank()))
+        for m in mods:
+            pi, ci = masks(m)
+            if len(pi) == 0 or len(ci) == 0:
+                continue
+            ix = np.ix_(pi, ci)
+            targets = [k for k in slots if k[0] == m.authority and (m.program is None or k[1] == m.program)]
+            for k in targets:
+                s = slots[k]
+                if m.kind == "cap":
+                    s.lvl[ix] = np.minimum(s.lvl[ix], np.maximum(0.0, m.rate - col1[ix]))
+                else:
+                    s.cov[ix] = s.cov[ix] * (1.0 - m.share)
+            if trace and targets:
+                tr["modifiers"].append(m.id)
+        stacked: Stacked = apply_stacking(slots, shape, method=self.method)
+        if trace:
+            for k, w in winners.items():
+                if w.size and w.flat[0] >= 0:
+                    tr["winners"][f"{k[0]}:{k[1]}"] = ids[int(w.flat[0])]
+            tr["slots"] = {f"{k[0]}:{k[1]}": (float(s.lvl.flat[0]), float(s.cov.flat[0]))
+                           for k, s in slots.items() if s.lvl.size}
+        return RateGrid(prods, parts, d, stacked.rates, stacked.total, stacked.s232_program,
+                        stacked.s232_programs, self.measures.regime, self.method, tr)
+
+    def _check_ties(self, base: list[TariffMeasure], masks: Any) -> None:
+        """Two base measures of one slot with equal rank must not overlap."""
+        seen: dict[tuple, list[TariffMeasure]] = {}
+        for m in base:
+            seen.setdefault((m.slot, m.rank()), []).append(m)
+        for group in seen.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    pa, ca = masks(a)
+                    pb, cb = masks(b)
+                    if np.intersect1d(pa, pb).size and np.intersect1d(ca, cb).size:
+                        raise with_value(
+                            "two measures of the same slot and rank overlap",
+                            location=self.measures.where.get(a.id, Location(field=a.id)),
+                            value=f"{a.id} / {b.id}",
+                            expected="different priorities, scopes or dates (set 'priority')",
+                            cls=TariffError)
+
+    # ------------------------------------------------------------ one cell
+    def explain(self, partner: str, hs: str, on: _dt.date | str) -> RateExplanation:
+        """The rate of one HS code from one partner on one date, with its sources."""
+        p = partner.strip().upper()
+        h = hs.strip().replace(".", "")
+        if not h.isdigit() or len(h) not in (2, 4, 6, 8, 10):
+            raise with_value("malformed HS code", location=Location(field="hs"), value=hs,
+                             expected="2 to 10 digits, e.g. 870323", cls=TariffError)
+        g = self.grid([h], [p], on, trace=True)
+        by = {a: float(g.rates[a][0, 0]) for a in AUTHORITIES}
+        used = set(g.trace["winners"].values()) | set(g.trace["modifiers"])
+        rows, refs = [], []
+        for m in self.measures:
+            if m.id not in used:
+                continue
+            lvl, cov = g.trace["slots"].get(f"{m.authority}:{m.program or 'general'}", (None, None))
+            rows.append({"id": m.id, "title": m.title, "authority": m.authority,
+                         "program": m.program, "kind": m.kind, "rate": m.rate, "share": m.share,
+                         "legal_effective": m.legal_effective.isoformat(),
+                         "ends": m.ends.isoformat() if m.ends else None, "status": m.status,
+                         "contributes": by.get(m.authority, 0.0) != 0.0,
+                         "cite": list(m.cite)})
+            for r in self.measures.references(m):
+                if r not in refs:
+                    refs.append(r)
+        return RateExplanation(p, h, g.on, float(g.total[0, 0]), by, rows, refs, STACKING_RULES,
+                               g.regime, g.method)
+
+    # ------------------------------------------------------------ tables
+    def _encode(self, df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        prods = df["product"].unique().sort()
+        parts = df["partner"].unique().sort()
+        pi = df["product"].cast(pl.Enum(prods.to_list())).to_physical().to_numpy()
+        ci = df["partner"].cast(pl.Enum(parts.to_list())).to_physical().to_numpy()
+        return prods.to_numpy().astype(str), parts.to_numpy().astype(str), pi, ci
+
+    def apply(self, imports: ImportFrame | pl.DataFrame, on: _dt.date | str, *,
+              sectors: bool = True) -> TariffResult:
+        """Duties on every row of an import table at the rates in force on ``on``."""
+        df = imports.data if isinstance(imports, ImportFrame) else imports
+        prods, parts, pi, ci = self._encode(df)
+        g = self.grid(prods, parts, on)
+        cols = {f"rate_{a}": g.rates[a][pi, ci] for a in AUTHORITIES}
+        total = g.total[pi, ci]
+        progs = np.array(("",) + g.s232_programs, dtype=object)
+        out = df.with_columns(
+            *[pl.Series(k, v) for k, v in cols.items()],
+            pl.Series("total_rate", total),
+            pl.Series("s232_program", progs[g.s232_program[pi, ci] + 1].astype(str)),
+        ).with_columns((pl.col("customs_value") * pl.col("total_rate")).alias("duty"))
+        if sectors:
+            sec = self.system.groups.sector_of(prods)
+            out = out.with_columns(pl.Series("sector", sec[pi].astype(str)))
+        warnings = tuple(f"{c} is only partly covered by group {grp}"
+                         for c, grp in self.system.groups.partial_overlaps(
+                             prods.tolist(), [grp for m in self.measures.active(g.on)
+                                              for grp in m.product_scope.groups]))
+        return TariffResult(out, g.on, g.regime, g.method, warnings)
+
+    def etr(self, imports: ImportFrame | pl.DataFrame, on: _dt.date | str, *,
+            by: str = "partner") -> pl.DataFrame:
+        """Duties and effective tariff rate by ``partner``, ``sector`` or ``product``,
+        computed without materialising the per-authority row columns."""
+        df = imports.data if isinstance(imports, ImportFrame) else imports
+        prods, parts, pi, ci = self._encode(df)
+        g = self.grid(prods, parts, on)
+        value = df["customs_value"].to_numpy()
+        duty = value * g.total[pi, ci]
+        if by == "partner":
+            keys, k = parts, ci
+        elif by in ("product", "sector"):
+            if by == "sector":
+                sec = self.system.groups.sector_of(prods)
+                keys, inv = np.unique(sec.astype(str), return_inverse=True)
+                k = inv[pi]
+            else:
+                keys, k = prods, pi
+        else:
+            raise with_value("cannot aggregate by this key", location=Location(field="by"), value=by,
+                             expected="partner, sector or product", cls=TariffError)
+        v = np.bincount(k, weights=value, minlength=len(keys))
+        dsum = np.bincount(k, weights=duty, minlength=len(keys))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            etr = np.where(v > 0, dsum / np.where(v > 0, v, 1.0), np.nan)
+        return pl.DataFrame({by: keys, "customs_value": v, "duty": dsum, "etr": etr}).sort(by)
+
+    # ------------------------------------------------------------ time
+    def breakpoints(self, start: _dt.date, stop: _dt.date) -> list[_dt.date]:
+        """Dates in [start, stop) where some measure of this regime starts or ends, plus start."""
+        pts = {start} | {d for d in self.measures.breakpoints() if start < d < stop}
+        return sorted(pts)
+
+
+def authority_label(a: str) -> str:
+    return AUTHORITY_LABELS.get(a, a)
