@@ -1,0 +1,31 @@
+"""Tariff engine: measures as data → rates by authority → duties, ETRs, relief.
+
+Public API (flat, so internals can move):
+
+* data: :class:`TariffMeasure`, :class:`MeasureSet`, :class:`TariffSystem`,
+  :func:`default_tariff_system`, :func:`load_tariff_system`
+* engine: :class:`TariffEngine` (``grid``, ``apply``, ``etr``, ``explain``),
+  :class:`TariffResult`, :class:`RatePanel`, :func:`apply_stacking`
+* response: :class:`ResponseParams`, :func:`import_response`
+* assessment: :func:`tariff_relief`, :class:`TariffRelief`, :func:`shipped_relief_inputs`
+* shipped data: :func:`load_trade_table`, :func:`load_elasticities`, :func:`load_firm_parameters`,
+  :func:`default_schedule`
+"""
+
+from .data import TradeTable, load_elasticities, load_firm_parameters, load_trade_table
+from .engine import RateExplanation, RateGrid, TariffEngine, TariffResult, default_schedule
+from .measures import (AUTHORITIES, MeasureSet, Regime, TariffError, TariffMeasure, TariffSystem,
+                       default_tariff_system, load_measures, load_tariff_system)
+from .panel import RatePanel
+from .relief import TariffRelief, shipped_relief_inputs, tariff_relief
+from .response import ResponseParams, import_response, summarise_response
+from .stacking import STACKING_RULES, apply_stacking
+
+__all__ = [
+    "AUTHORITIES", "MeasureSet", "Regime", "TariffError", "TariffMeasure", "TariffSystem",
+    "default_tariff_system", "load_measures", "load_tariff_system",
+    "RateExplanation", "RateGrid", "TariffEngine", "TariffResult", "default_schedule", "RatePanel",
+    "STACKING_RULES", "apply_stacking", "ResponseParams", "import_response", "summarise_response",
+    "TariffRelief", "shipped_relief_inputs", "tariff_relief",
+    "TradeTable", "load_elasticities", "load_firm_parameters", "load_trade_table",
+]

@@ -1,0 +1,232 @@
+"""What the tariff relief is worth: annual tariff bills with and without a deal.
+
+:func:`tariff_relief` is the pure function the assessment calls (no file
+reading, no printing). For each calendar year it averages the duties over the
+days of the year (each interval between measure breakpoints weighted by its
+days), for the regime with the deal and the counterfactual without it, and
+returns a tidy table plus the headline ``tariff_savings_usd_bn_per_year``.
+See ``docs/tariffs.md`` (Integration) for the contract.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from ..core.errors import Location, with_value
+from ..io.frame import ImportFrame
+from ..io.hts import Column1Schedule
+from .engine import TariffEngine
+from .measures import MeasureSet, TariffError, TariffSystem
+from .response import ResponseParams, import_response
+
+CAR_SECTORS = ("cars", "car_parts")
+
+
+@dataclass(frozen=True)
+class TariffRelief:
+    """Annual figures (tidy: year × item × partner × sector) and the headline."""
+
+    frame: pd.DataFrame
+    tariff_savings_usd_bn_per_year: float
+    years: tuple[int, ...]
+    regimes: tuple[str, str]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def item(self, item: str, *, sector: str = "all", partner: str | None = None) -> pd.Series:
+        f = self.frame[(self.frame["item"] == item) & (self.frame["sector"] == sector)]
+        if partner is not None:
+            f = f[f["partner"] == partner]
+        return f.set_index("year")["value"]
+
+
+def _intervals(engine: TariffEngine, start: _dt.date, stop: _dt.date) -> list[tuple[_dt.date, _dt.date]]:
+    pts = engine.breakpoints(start, stop) + [stop]
+    return list(zip(pts[:-1], pts[1:]))
+
+
+def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_dt.date, float, str]]:
+    """(rate date, weight in the year, basis) pieces covering calendar ``year``."""
+    cov = engine.system.coverage
+    y0, y1 = _dt.date(year, 1, 1), _dt.date(year + 1, 1, 1)
+    days = (y1 - y0).days
+    if y0 < cov.start:
+        raise with_value("year starts before the covered range of the tariff measures",
+                         location=Location(field="years"), value=year,
+                         expected=f"years from {cov.start.year}", cls=TariffError)
+    last = (cov.stop or y1)
+    pieces: list[tuple[_dt.date, float, str]] = []
+    a, b = y0, min(y1, last)
+    if a < b:
+        for s, e in _intervals(engine, a, b):
+            pieces.append((s, (e - s).days / days, "in_force"))
+    if y1 > last:
+        if not project:
+            raise with_value("year extends past the covered range", location=Location(field="years"),
+                             value=year, expected=f"years up to {(last - _dt.timedelta(days=1)).year} "
+                             "or project_after_coverage=True", cls=TariffError)
+        start_proj = max(y0, last)
+        pieces.append((last - _dt.timedelta(days=1), (y1 - start_proj).days / days, "projected"))
+    return pieces
+
+
+def _flows(trade: ImportFrame, year: int) -> pl.DataFrame:
+    """Flows for ``year``: that year's rows if present, else the latest earlier year."""
+    d = trade.data
+    periods = sorted(d["period"].unique().to_list())
+    use = [p for p in periods if p <= year]
+    if not use:
+        raise with_value("no trade data for or before this year", location=Location(trade.source, None, "period"),
+                         value=year, expected=f"a year on or after {periods[0]}", cls=TariffError)
+    return d.filter(pl.col("period") == use[-1])
+
+
+def tariff_relief(with_deal: MeasureSet, without_deal: MeasureSet, trade: ImportFrame,
+                  years: Sequence[int], *, system: TariffSystem, schedule: Column1Schedule,
+                  partner: str = "KOR", firm_shares: Mapping[str, float] | None = None,
+                  disclosed_costs_usd_bn: Mapping[str, tuple[int, float]] | None = None,
+                  response: ResponseParams | None = None, method: str = "legal",
+                  project_after_coverage: bool = True) -> TariffRelief:
+    """Korea's (``partner``'s) tariff bill with and without the deal, year by year.
+
+    Returns a :class:`TariffRelief` whose ``frame`` has columns ``year, item,
+    partner, sector, value, unit, basis`` and items
+
+    * ``tariff_bill_with_deal_usd_bn`` / ``tariff_bill_without_deal_usd_bn``
+      (sector ``all`` and each sector), ``tariff_savings_usd_bn`` (without − with);
+    * ``etr_with_deal`` / ``etr_without_deal`` (fractions);
+    * ``<firm>_tariff_savings_usd_bn`` and ``<firm>_tariff_bill_with_deal_usd_bn``
+      for each firm in ``firm_shares`` (share of the partner's cars and parts),
+      and ``<firm>_disclosed_tariff_cost_usd_bn`` in the year it was disclosed for;
+    * ``us_revenue_forgone_usd_bn``: US tariff revenue on all partners of the
+      table without the deal minus with it;
+    * with ``response``: ``export_value_change_usd_bn`` for every partner (the
+      deal's trade creation and diversion) and ``trade_diversion_usd_bn``.
+
+    ``basis`` is ``in_force`` when every day of the year lies in the covered
+    range, ``projected`` when later days carry the last covered rates forward.
+    """
+    if not years:
+        raise with_value("no years given", location=Location(field="years"), value=list(years),
+                         expected="one or more calendar years", cls=TariffError)
+    e_with = TariffEngine(system, schedule, regime=with_deal, method=method)
+    e_without = TariffEngine(system, schedule, regime=without_deal, method=method)
+    data = trade.data
+    if partner not in set(data["partner"].unique().to_list()):
+        raise with_value("the trade table has no flows from this partner",
+                         location=Location(trade.source, None, "partner"), value=partner,
+                         expected="a partner present in the table", cls=TariffError)
+    rows: list[dict] = []
+    shares = dict(firm_shares or {})
+    base_date = system.coverage.start
+
+    def add(year, item, value, unit, basis, sector="all", who=partner):
+        rows.append({"year": year, "item": item, "partner": who, "sector": sector,
+                     "value": float(value), "unit": unit, "basis": basis})
+
+    for year in years:
+        flows = _flows(trade, year)
+        prods = flows["product"].unique().sort().to_list()
+        parts = flows["partner"].unique().sort().to_list()
+        sectors = system.groups.sector_of(prods)
+        sec_of = dict(zip(prods, sectors))
+        flows = flows.with_columns(pl.col("product").replace_strict(sec_of).alias("sector"))
+        pieces_w = _year_pieces(e_with, year, project_after_coverage)
+        pieces_o = _year_pieces(e_without, year, project_after_coverage)
+        basis = "projected" if any(b == "projected" for _, _, b in pieces_w) else "in_force"
+        base_rates = None
+        if response is not None:
+            g0 = e_with.grid(prods, parts, base_date)
+            base_rates = g0
+        acc: dict[str, pl.DataFrame] = {}
+        for label, engine, pieces in (("with", e_with, pieces_w), ("without", e_without, pieces_o)):
+            total = None
+            for d, w, _b in pieces:
+                g = engine.grid(prods, parts, d)
+                pi = np.array([prods.index(p) for p in flows["product"].to_list()])
+                ci = np.array([parts.index(c) for c in flows["partner"].to_list()])
+                f = flows.with_columns(pl.Series("rate1", g.total[pi, ci]))
+                if response is not None and base_rates is not None:
+                    f = f.with_columns(pl.Series("rate0", base_rates.total[pi, ci]))
+                    r = import_response(f.select("product", "partner", "customs_value", "rate0", "rate1"),
+                                        response)
+                    f = f.with_columns(r["customs_value1"].alias("value"), r["diversion"])
+                else:
+                    f = f.with_columns(pl.col("customs_value").alias("value"), pl.lit(0.0).alias("diversion"))
+                f = f.with_columns((pl.col("value") * pl.col("rate1")).alias("duty"))
+                part = f.select("partner", "sector", (pl.col("duty") * w).alias("duty"),
+                                (pl.col("value") * w).alias("value"), (pl.col("diversion") * w).alias("diversion"))
+                total = part if total is None else total.with_columns(
+                    pl.col("duty") + part["duty"], pl.col("value") + part["value"],
+                    pl.col("diversion") + part["diversion"])
+            assert total is not None
+            acc[label] = total
+        bn = 1e-9
+        for label in ("with", "without"):
+            t = acc[label].filter(pl.col("partner") == partner)
+            add(year, f"tariff_bill_{label}_deal_usd_bn", t["duty"].sum() * bn, "usd_bn", basis)
+            v = t["value"].sum()
+            add(year, f"etr_{label}_deal", t["duty"].sum() / v if v else float("nan"), "fraction", basis)
+            for sec, grp in t.group_by("sector"):
+                add(year, f"tariff_bill_{label}_deal_usd_bn", grp["duty"].sum() * bn, "usd_bn", basis,
+                    sector=sec[0])
+        kw = acc["with"].filter(pl.col("partner") == partner)
+        ko = acc["without"].filter(pl.col("partner") == partner)
+        savings = (ko["duty"].sum() - kw["duty"].sum()) * bn
+        add(year, "tariff_savings_usd_bn", savings, "usd_bn", basis)
+        by_sec = ko.group_by("sector").agg(pl.col("duty").sum()).join(
+            kw.group_by("sector").agg(pl.col("duty").sum().alias("duty_w")), on="sector")
+        for sec, dwo, dw in by_sec.select("sector", "duty", "duty_w").iter_rows():
+            add(year, "tariff_savings_usd_bn", (dwo - dw) * bn, "usd_bn", basis, sector=sec)
+        car_sav = float(by_sec.filter(pl.col("sector").is_in(CAR_SECTORS))
+                        .select((pl.col("duty") - pl.col("duty_w")).sum()).item() or 0.0) * bn
+        car_bill = float(kw.filter(pl.col("sector").is_in(CAR_SECTORS))["duty"].sum()) * bn
+        for firm, share in shares.items():
+            add(year, f"{firm}_tariff_savings_usd_bn", share * car_sav, "usd_bn", basis, sector="cars_and_parts")
+            add(year, f"{firm}_tariff_bill_with_deal_usd_bn", share * car_bill, "usd_bn", basis,
+                sector="cars_and_parts")
+        for firm, (cost_year, cost) in (disclosed_costs_usd_bn or {}).items():
+            if cost_year == year:
+                add(year, f"{firm}_disclosed_tariff_cost_usd_bn", cost, "usd_bn", "reported",
+                    sector="cars_and_parts")
+        rev_w, rev_o = acc["with"]["duty"].sum(), acc["without"]["duty"].sum()
+        add(year, "us_revenue_forgone_usd_bn", (rev_o - rev_w) * bn, "usd_bn", basis, who="ALL")
+        if response is not None:
+            vw = acc["with"].group_by("partner").agg(pl.col("value").sum(), pl.col("diversion").sum())
+            vo = acc["without"].group_by("partner").agg(pl.col("value").sum().alias("value_o"),
+                                                        pl.col("diversion").sum().alias("div_o"))
+            for who, val, div, val_o, div_o in vw.join(vo, on="partner").select(
+                    "partner", "value", "diversion", "value_o", "div_o").iter_rows():
+                add(year, "export_value_change_usd_bn", (val - val_o) * bn, "usd_bn", basis, who=who)
+                add(year, "trade_diversion_usd_bn", (div - div_o) * bn, "usd_bn", basis, who=who)
+    frame = pd.DataFrame(rows, columns=["year", "item", "partner", "sector", "value", "unit", "basis"])
+    head = frame[(frame["item"] == "tariff_savings_usd_bn") & (frame["sector"] == "all")]["value"].mean()
+    notes = (f"trade values: {trade.source}; rates before {base_date} are not covered",)
+    return TariffRelief(frame, float(head), tuple(years), (with_deal.regime, without_deal.regime), notes)
+
+
+def shipped_relief_inputs() -> dict:
+    """Loaded default inputs for :func:`tariff_relief` (reads package files)."""
+    from .data import load_firm_parameters, load_trade_table
+    from .engine import default_schedule
+    from .measures import default_tariff_system
+
+    system = default_tariff_system()
+    firms = load_firm_parameters()
+    return {
+        "with_deal": system.regime("enacted"),
+        "without_deal": system.regime("no_kor_deal"),
+        "trade": load_trade_table().imports,
+        "system": system,
+        "schedule": default_schedule(),
+        "firm_shares": {"hyundai": float(firms.parameter("hyundai_car_export_share").at("2025-06-30")),
+                        "kia": float(firms.parameter("kia_car_export_share").at("2025-06-30"))},
+        "disclosed_costs_usd_bn": {
+            "hyundai": (2025, float(firms.parameter("hyundai_tariff_cost_2025_usd_bn").at("2026-06-30"))),
+            "kia": (2025, float(firms.parameter("kia_tariff_cost_2025_usd_bn").at("2026-06-30")))},
+    }
