@@ -1,0 +1,326 @@
+r"""Each side's payoff from a deal, as a present value against no deal.
+
+The two parties are the **investor** (the country that pledges, Korea) and the
+**host** (the country that receives the investment and cuts its tariffs, the
+US). Both payoffs are in USD bn, present values at 1 January of the first
+modelled year :math:`t_0`, measured against *no deal* (the pre-deal tariffs
+stay, no pledge is paid), which is worth 0 to both by construction. Every
+input may be a float or a ``(n,)`` draw array; the formulas are vectorised
+over the leading axis (draws, or designs × draws). See
+``docs/negotiation.md`` for the formulas written out; in short, with
+:math:`k = t - t_0`, survival of the relief :math:`s_k = (1-p)^k`,
+investor discount factors :math:`D^K` and host discount factors :math:`D^H`
+(start-of-year for outflows, end-of-year for inflows):
+
+.. math::
+
+    U_K = \underbrace{\sum_k s_k\, \iota\, \tau_k\, D^K_{k+1}}_{\text{tariff savings}}
+        + \underbrace{\sum_k \mathit{in}_k D^K_{k+1} - \mathit{out}_k D^K_k}_{\text{share of returns} - \text{cash cost}}
+        + TV_K - \kappa \sum_k \max(0, R^{out}_k - \bar c_k)\, D^K_k
+
+.. math::
+
+    U_H = \underbrace{\sum_i w_i \sum_k I_{i,k} D^H_k}_{\text{investment received}}
+        + \underbrace{\sum_k h_k D^H_{k+1} + TV_H}_{\text{share of returns}}
+        - \underbrace{\sum_k s_k\, \rho_k\, D^H_{k+1}}_{\text{tariff revenue forgone}}
+
+:math:`\tau_k` is the static tariff relief (the fall in the tariff bill),
+:math:`\iota` the share of it that accrues to the investor's exporters,
+:math:`\rho_k` the host's revenue forgone, :math:`I_{i,k}` the investment of
+kind :math:`i` landing in the host (cash-equity calls, company FDI, loans
+disbursed, guarantee exposure issued) and :math:`w_i` what the host counts a
+dollar of it as worth, :math:`h_k` the host's share of distributions,
+:math:`R^{out}_k` the investor's reserve-funded outflow and :math:`\bar c_k`
+its USD supply capacity. :math:`TV` are post-horizon values (a level
+perpetuity of the last year's net flows; for the relief, the tail of the
+survival-weighted series). Under the **hard** treatment of FX stress
+(:math:`\kappa` unused) a design with any year over capacity is not
+acceptable to the investor; under **penalty** it costs :math:`\kappa` per
+excess dollar.
+
+The tariff relief is an explicit input (:class:`TariffRelief`), so that the
+payoffs do not depend on how it is computed: :func:`default_tariff_relief`
+reads the static figure from cited parameters until the tariff engine is wired
+in there.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from ..core.parameters import ParameterNode, ParameterReader, ParameterUse
+from ..macro.stress import StressResult
+from ..vehicle.cashflows import CashFlowSchedule, Draws, col
+
+StressTreatment = Literal["hard", "penalty"]
+NEGOTIATION = "assumptions.negotiation"
+
+#: Parameter paths the payoffs read (the host's value of each instrument by name).
+HOST_VALUE_PATHS: dict[str, str] = {
+    "cash_equity": f"{NEGOTIATION}.host.cash_equity_value_share",
+    "company_fdi": f"{NEGOTIATION}.host.company_fdi_value_share",
+    "loan": f"{NEGOTIATION}.host.loan_value_share",
+    "guarantee": f"{NEGOTIATION}.host.guarantee_value_share",
+}
+RELIEF_PATHS = {
+    "static": f"{NEGOTIATION}.tariff_relief.static_relief_usd_bn",
+    "incidence": f"{NEGOTIATION}.tariff_relief.exporter_incidence_share",
+    "withdrawal": f"{NEGOTIATION}.tariff_relief.annual_withdrawal_probability",
+}
+PARTY_PATHS = {
+    "investor_reservation": f"{NEGOTIATION}.investor.reservation_value_usd_bn",
+    "stress_penalty": f"{NEGOTIATION}.investor.stress_penalty_share",
+    "max_over_capacity": f"{NEGOTIATION}.investor.max_over_capacity_probability",
+    "host_reservation": f"{NEGOTIATION}.host.reservation_value_usd_bn",
+    "host_discount": f"{NEGOTIATION}.host.discount_rate",
+}
+
+
+# ---------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class TariffRelief:
+    """The tariff relief a deal buys, USD bn per year.
+
+    ``investor_savings_usd_bn`` is the investor's annual tariff savings and
+    ``host_revenue_forgone_usd_bn`` the host's annual tariff revenue forgone;
+    each may be a float, a ``(n,)`` draw array, a ``(n_years,)`` or
+    ``(1, n_years)`` row by year, or ``(n, n_years)``. The relief of year
+    ``k`` (counting from the first modelled year) counts with probability
+    ``(1 - annual_withdrawal_probability) ** k`` that it has not been withdrawn.
+    """
+
+    investor_savings_usd_bn: Draws
+    host_revenue_forgone_usd_bn: Draws
+    annual_withdrawal_probability: Draws = 0.0
+    source: str = "given"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A side of the deal: its discount rate and reservation value (USD bn, PV)."""
+
+    name: str
+    discount_rate: Draws
+    reservation_value_usd_bn: Draws = 0.0
+    include_terminal_value: bool = True
+
+
+@dataclass(frozen=True)
+class Investor(Party):
+    """The pledging side. ``stress``: ``hard`` (no year over capacity; with draws, at
+    most ``max_over_capacity_probability`` of them) or ``penalty`` (cost
+    ``stress_penalty_share`` per dollar of reserve-funded outflow above capacity)."""
+
+    stress: StressTreatment = "hard"
+    stress_penalty_share: Draws = 0.0
+    max_over_capacity_probability: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.stress not in ("hard", "penalty"):
+            raise ValueError(f"stress must be 'hard' or 'penalty', not {self.stress!r}")
+
+
+@dataclass(frozen=True)
+class Host(Party):
+    """The receiving side; ``value_share[instrument]`` is what it counts a dollar
+    of that kind of investment as worth."""
+
+    value_share: dict[str, Draws] = field(default_factory=lambda: {
+        "cash_equity": 1.0, "company_fdi": 1.0, "loan": 1.0, "guarantee": 1.0})
+
+
+# ---------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Payoffs:
+    """Per-row payoffs (``(n,)`` arrays) and their parts, USD bn PV."""
+
+    investor: np.ndarray
+    host: np.ndarray
+    parts: dict[str, np.ndarray]
+    any_over_capacity: np.ndarray
+    investor_reservation: np.ndarray
+    host_reservation: np.ndarray
+
+    @property
+    def investor_surplus(self) -> np.ndarray:
+        return self.investor - self.investor_reservation
+
+    @property
+    def host_surplus(self) -> np.ndarray:
+        return self.host - self.host_reservation
+
+
+# ---------------------------------------------------------------- formulas
+def _grid(x: Draws, n: int, T: int) -> np.ndarray:
+    """``x`` as an ``(n, T)`` array (scalar, ``(n,)``, ``(T,)``, ``(1, T)`` or ``(n, T)``)."""
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 0:
+        return np.full((n, T), float(a))
+    if a.ndim == 1:
+        if a.shape[0] == n and n != T:
+            return np.broadcast_to(a[:, None], (n, T))
+        if a.shape[0] == T and n != T:
+            return np.broadcast_to(a[None, :], (n, T))
+        if a.shape[0] == n:          # n == T: a draw array (the documented default)
+            return np.broadcast_to(a[:, None], (n, T))
+        raise ValueError(f"a relief array of length {a.shape[0]} fits neither {n} rows nor {T} years")
+    if a.ndim == 2 and a.shape[1] == T and a.shape[0] in (1, n):
+        return np.broadcast_to(a, (n, T))
+    raise ValueError(f"relief array of shape {a.shape} does not broadcast to ({n}, {T})")
+
+
+def _factors(rate: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray]:
+    k = np.arange(T, dtype=float)[None, :]
+    start = (1 + rate) ** -k
+    return start, start / (1 + rate)
+
+
+def _perpetuity(last: np.ndarray, rate: np.ndarray, T: int) -> np.ndarray:
+    """PV at t0 of ``last`` a year forever from year T on (paid at year ends)."""
+    d = rate[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d > 0, last / np.where(d > 0, d, 1.0) / (1 + d) ** T, 0.0)
+
+
+def relief_value(annual: Draws, withdrawal: Draws, rate: np.ndarray, T: int, *,
+                 tail: bool) -> np.ndarray:
+    r"""PV of a relief stream: :math:`\sum_k a_k (1-p)^k / (1+d)^{k+1}`, plus if
+    ``tail`` the years after the horizon at the last year's level,
+    :math:`a_{T-1} (1-p)^T / ((1+d)^T (d+p))`."""
+    n = rate.shape[0]
+    a = _grid(annual, n, T)
+    p = col(withdrawal, n)
+    k = np.arange(T, dtype=float)[None, :]
+    survive = (1 - p) ** k
+    _, end = _factors(rate, T)
+    pv = (a * survive * end).sum(axis=1)
+    if tail:
+        d, pp = rate[:, 0], p[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = np.where(d + pp > 0, a[:, -1] * (1 - pp) ** T / ((1 + d) ** T * (d + pp)), np.nan)
+        pv = pv + rest
+    return pv
+
+
+def payoffs(flows: CashFlowSchedule, stress: StressResult, investor: Investor, host: Host,
+            relief: TariffRelief) -> Payoffs:
+    """Both sides' payoffs for every row of ``flows`` (see the module docstring)."""
+    n, T = flows.cash_out.shape
+    dk = col(investor.discount_rate, n)
+    dh = col(host.discount_rate, n)
+    k_start, k_end = _factors(dk, T)
+    h_start, h_end = _factors(dh, T)
+
+    # Investor: tariff savings + its returns - cash cost (+ post-horizon) - stress.
+    savings = relief_value(relief.investor_savings_usd_bn, relief.annual_withdrawal_probability,
+                           dk, T, tail=investor.include_terminal_value)
+    out, back = flows.cash_out, flows.cash_in
+    cash_cost = (out * k_start).sum(axis=1)
+    returns = (back * k_end).sum(axis=1)
+    tv_k = (_perpetuity(back[:, -1] - out[:, -1], dk, T) if investor.include_terminal_value
+            else np.zeros(n))
+    excess = np.maximum(stress.reserve_out - stress.capacity, 0.0)
+    excess = np.where(stress.over_capacity, excess, 0.0)
+    excess_pv = (excess * k_start).sum(axis=1)
+    penalty = (col(investor.stress_penalty_share, n)[:, 0] * excess_pv
+               if investor.stress == "penalty" else np.zeros(n))
+    u_k = savings + returns - cash_cost + tv_k - penalty
+
+    # Host: investment received (valued by kind) + its share of returns - revenue forgone.
+    invest = np.zeros(n)
+    for tf in flows.tranches:
+        w = host.value_share.get(tf.instrument)
+        if w is None:
+            raise KeyError(f"the host has no value share for instrument {tf.instrument!r}")
+        amount = tf.issued if tf.instrument in ("loan", "guarantee") else tf.cash_out
+        invest = invest + col(w, n)[:, 0] * (amount * h_start).sum(axis=1)
+    dist = (flows.host_distributions * h_end).sum(axis=1)
+    tv_h = (_perpetuity(flows.host_distributions[:, -1], dh, T) if host.include_terminal_value
+            else np.zeros(n))
+    forgone = relief_value(relief.host_revenue_forgone_usd_bn, relief.annual_withdrawal_probability,
+                           dh, T, tail=host.include_terminal_value)
+    u_h = invest + dist + tv_h - forgone
+
+    parts = {
+        "investor_tariff_savings_usd_bn": savings,
+        "investor_returns_usd_bn": returns,
+        "investor_cash_cost_usd_bn": cash_cost,
+        "investor_post_horizon_usd_bn": tv_k,
+        "investor_stress_penalty_usd_bn": penalty,
+        "investor_excess_over_capacity_pv_usd_bn": excess_pv,
+        "host_investment_value_usd_bn": invest,
+        "host_distributions_value_usd_bn": dist,
+        "host_post_horizon_usd_bn": tv_h,
+        "host_revenue_forgone_usd_bn": forgone,
+    }
+    return Payoffs(u_k, u_h, parts, stress.over_capacity.any(axis=1),
+                   col(investor.reservation_value_usd_bn, n)[:, 0].copy(),
+                   col(host.reservation_value_usd_bn, n)[:, 0].copy())
+
+
+# ---------------------------------------------------------------- from parameters
+@dataclass(frozen=True)
+class PartyInputs:
+    investor: Investor
+    host: Host
+    relief: TariffRelief
+    provenance: tuple[ParameterUse, ...]
+
+
+def _number(reader: ParameterReader, path: str, draws: dict[str, Any]) -> Draws:
+    value = reader.number(path)
+    return draws.get(path, value)
+
+
+def default_tariff_relief(reader: ParameterReader, draws: dict[str, Any] | None = None) -> TariffRelief:
+    """Tariff relief from cited parameters: the static relief (a derived upper
+    bound on 2024 trade) times the exporter incidence share for the investor,
+    the static relief for the host's revenue forgone.
+
+    This is the one place to wire in the tariff engine's integration function
+    (annual savings and revenue forgone, possibly by year).
+    """
+    d = draws or {}
+    static = _number(reader, RELIEF_PATHS["static"], d)
+    incidence = _number(reader, RELIEF_PATHS["incidence"], d)
+    withdrawal = _number(reader, RELIEF_PATHS["withdrawal"], d)
+    return TariffRelief(np.asarray(static) * np.asarray(incidence) if isinstance(static, np.ndarray)
+                        or isinstance(incidence, np.ndarray) else float(static) * float(incidence),
+                        static, withdrawal, source="parameters (static relief on 2024 trade)")
+
+
+def party_paths() -> tuple[str, ...]:
+    """Every parameter path the payoffs read from the tree."""
+    return tuple(RELIEF_PATHS.values()) + tuple(PARTY_PATHS.values()) + tuple(HOST_VALUE_PATHS.values())
+
+
+def parties_from_parameters(tree: ParameterNode, as_of: _dt.date | str, *,
+                            investor_discount_rate: Draws, draws: dict[str, Any] | None = None,
+                            stress: StressTreatment = "hard", relief: TariffRelief | None = None,
+                            include_terminal_value: bool = True) -> PartyInputs:
+    """Both parties and the tariff relief, read on ``as_of`` (draws replace values).
+
+    ``investor_discount_rate`` is the scenario's (the vehicle's) discount rate;
+    ``relief`` overrides the tariff relief read from parameters.
+    """
+    d = draws or {}
+    reader = ParameterReader(tree, as_of)
+    inv = Investor(
+        "investor", investor_discount_rate, _number(reader, PARTY_PATHS["investor_reservation"], d),
+        include_terminal_value, stress=stress,
+        stress_penalty_share=_number(reader, PARTY_PATHS["stress_penalty"], d),
+        max_over_capacity_probability=float(reader.number(PARTY_PATHS["max_over_capacity"])))
+    host = Host("host", _number(reader, PARTY_PATHS["host_discount"], d),
+                _number(reader, PARTY_PATHS["host_reservation"], d), include_terminal_value,
+                value_share={k: _number(reader, p, d) for k, p in HOST_VALUE_PATHS.items()})
+    rel = relief if relief is not None else default_tariff_relief(reader, d)
+    return PartyInputs(inv, host, rel, reader.uses)
+
+
+__all__ = ["Host", "Investor", "Party", "PartyInputs", "Payoffs", "TariffRelief",
+           "default_tariff_relief", "parties_from_parameters", "party_paths", "payoffs",
+           "relief_value"]
