@@ -191,6 +191,195 @@ def scenarios_show(name: str) -> None:
     click.echo((SCENARIO_ROOT / f"{name}.yaml").read_text(encoding="utf-8"), nl=False)
 
 
+
+# ---------------------------------------------------------------- simulate, zopa
+def _progress(label: str, enabled: bool):
+    """A rich progress bar on stderr, as a ``(done, total)`` callback."""
+    from contextlib import nullcontext
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    if not enabled:
+        return nullcontext(None)
+
+    class _Bar:
+        def __enter__(self):
+            self.p = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.p.__enter__()
+            self.task = self.p.add_task(label, total=None)
+            return self.update
+
+        def update(self, done: int, total: int) -> None:
+            self.p.update(self.task, completed=done, total=total)
+
+        def __exit__(self, *exc):
+            return self.p.__exit__(*exc)
+
+    return _Bar()
+
+
+_SIM_KEYS = ("investor_npv_usd_bn", "investor_payoff_usd_bn", "host_payoff_usd_bn", "recoup_year",
+             "profit_split_switch_year", "peak_annual_reserve_funded_outflow_usd_bn", "years_over_capacity",
+             "min_reserves_usd_bn", "peak_annual_cash_outflow_krw_tn")
+
+
+def _fmt_q(v: float) -> str:
+    if v == float("inf"):
+        return "never"
+    if v == float("-inf") or v != v:
+        return "n/a"
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
+
+
+@cli.command("simulate")
+@click.option("--scenario", "scenarios", multiple=True, metavar="FILE|NAME",
+              help="Scenario file or shipped name; repeatable. Default: the four shipped US–Korea scenarios.")
+@click.option("--draws", type=click.IntRange(min=1), default=10_000, show_default=True, help="Monte Carlo draws.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of every draw.")
+@click.option("--uncertainty", "uncertainty", default="us_kr_2025/final_uncertain", show_default=True,
+              metavar="FILE|NAME|none",
+              help="Uncertainty applied to scenarios that declare none of their own ('none': only their own).")
+@click.option("--stress", type=click.Choice(["hard", "penalty"]), default="hard", show_default=True,
+              help="Investor's treatment of years over capacity in the payoffs.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Dask LocalCluster workers (1: in process). Default: in process for small runs, "
+                   "a LocalCluster with one worker per core for large ones.")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Run on the Dask cluster at ADDRESS.")
+@click.option("--chunk", type=click.IntRange(min=1), default=None, help="Draws per chunk (default 8192).")
+@click.option("--json", "as_json", is_flag=True, help="Print quantiles and probabilities as JSON on stdout.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Also write a report with fan charts to this folder.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def simulate_cmd(scenarios: tuple[str, ...], draws: int, seed: int, uncertainty: str, stress: str,
+                 workers: int | None, scheduler: str | None, chunk: int | None, as_json: bool, out: Path | None,
+                 no_progress: bool) -> None:
+    """Monte Carlo of pledge designs: quantiles, fan charts, probabilities."""
+    from .macro.montecarlo import DEFAULT_CHUNK, SimulationSet, simulate
+    from .assess import load
+    names = scenarios or DEFAULT_SCENARIOS
+    holder = None if uncertainty.lower() == "none" else load(uncertainty)
+    results = []
+    for name in names:
+        sc = load(name)
+        with _progress(f"simulating {sc.name}", not no_progress) as bar:
+            results.append(simulate(sc, draws, seed, uncertainty_from=None if sc.spec.uncertainty else holder,
+                                    stress=stress, workers=workers, scheduler=scheduler,
+                                    chunk_size=chunk or DEFAULT_CHUNK, progress=bar))
+    sims = SimulationSet(tuple(results))
+    if as_json:
+        click.echo(json.dumps(sims.to_dict(fans=False), indent=2))
+    else:
+        t = Table(title=f"Monte Carlo, {draws:,} draws, seed {seed}: p5 / p50 / p95", title_justify="left")
+        t.add_column("Figure")
+        for r in results:
+            t.add_column(r.name.split("/")[-1], justify="right")
+        for key in _SIM_KEYS:
+            label = HEADLINE[key][0] if key in HEADLINE else key.replace("_", " ")
+            t.add_row(label, *[" / ".join(_fmt_q(v) for v in r.quantiles(keys=[key]).iloc[0]) for r in results])
+        for key in results[0].probabilities:
+            t.add_row(f"P({key.replace('_', ' ')})", *[f"{r.probabilities[key]:.1%}" for r in results])
+        console.print(t)
+        for r in results:
+            if r.uncertainty.unused:
+                console.print(f"[dim]{r.name}: not used by this scenario: {', '.join(r.uncertainty.unused)}[/dim]")
+    if out is not None:
+        from .interfaces.report import write_report
+        path = write_report(assess(names), out, simulations=sims)
+        Console(stderr=True).print(f"Report written to [bold]{path}[/bold].")
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise with_value("expected DIMENSION=VALUE", location=Location(field=option), value=item,
+                             expected="e.g. annual_cap_usd_bn=20")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _floats(text: str, option: str) -> list[float]:
+    try:
+        return [float(x) for x in text.replace(":", ",").split(",") if x.strip()]
+    except ValueError:
+        raise with_value("not a number", location=Location(field=option), value=text,
+                         expected="numbers such as 0.5 or 5:120") from None
+
+
+@cli.command("zopa")
+@click.option("--base", default="us_kr_2025/final", show_default=True, metavar="FILE|NAME",
+              help="Scenario whose terms, horizon and pledge the designs share.")
+@click.option("--proposal", "proposals", multiple=True, metavar="FILE|NAME",
+              help="Proposal to place against the frontier; repeatable. Default: the four shipped scenarios.")
+@click.option("--fix", multiple=True, metavar="DIM=VALUE", help="Hold a design dimension fixed; repeatable.")
+@click.option("--bounds", multiple=True, metavar="DIM=LOW:HIGH", help="Search bounds of a dimension; repeatable.")
+@click.option("--draws", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Expected payoffs over this many draws of the uncertainty (0: point values).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--uncertainty", default=None, metavar="FILE|NAME",
+              help="Uncertainty to draw from with --draws (default: the base's own, else "
+                   "us_kr_2025/final_uncertain).")
+@click.option("--stress", type=click.Choice(["hard", "penalty"]), default="hard", show_default=True,
+              help="Investor's treatment of years over capacity.")
+@click.option("--refine", type=click.IntRange(min=0), default=8, show_default=True,
+              help="Frontier points refined by the optimiser (0: grid only).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Dask LocalCluster workers.")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Run on the Dask cluster at ADDRESS.")
+@click.option("--json", "as_json", is_flag=True, help="Print the frontier and proposals as JSON.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Also write a report with the frontier chart to this folder.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def zopa_cmd(base: str, proposals: tuple[str, ...], fix: tuple[str, ...], bounds: tuple[str, ...], draws: int,
+             seed: int, uncertainty: str | None, stress: str, refine: int, workers: int | None,
+             scheduler: str | None, as_json: bool, out: Path | None, no_progress: bool) -> None:
+    """Zone of possible agreement, Pareto frontier, and where each proposal lies."""
+    from .assess import load
+    from .macro.montecarlo import DEFAULT_UNCERTAINTY
+    from .negotiation.zopa import DEFAULT_BOUNDS, DesignSpace, find_zopa
+    fixed = {k: _floats(v, "--fix")[0] for k, v in _pairs(fix, "--fix").items()}
+    given = {k: tuple(_floats(v, "--bounds")[:2]) for k, v in _pairs(bounds, "--bounds").items()}
+    space = DesignSpace({k: given.get(k, v) for k, v in DEFAULT_BOUNDS.items() if k not in fixed}, fixed)
+    names = proposals or DEFAULT_SCENARIOS
+    holder = uncertainty
+    if draws > 1 and holder is None and not load(base).spec.uncertainty:
+        holder = DEFAULT_UNCERTAINTY
+    with _progress("pricing designs", not no_progress and draws > 1) as bar:
+        zone = find_zopa(base, space=space, proposals=names, n_draws=draws, seed=seed, uncertainty_from=holder,
+                         stress_treatment=stress, refine=refine, workers=workers, scheduler=scheduler,
+                         progress=bar)
+    if as_json:
+        click.echo(json.dumps(zone.to_dict(), indent=2))
+    else:
+        front = zone.frontier_points(zone_only=True)
+        t = Table(title=f"Pareto frontier inside the zone of possible agreement ({len(front)} points; "
+                        f"{int(zone.in_zone.sum()):,} of {zone.feasible.size:,} grid designs in the zone)",
+                  title_justify="left")
+        for c in ("cash share", "cap USD bn/yr", "non-cash years", "guarantee share", "inv. share before",
+                  "inv. share after", "investor payoff", "host payoff", "source"):
+            t.add_column(c, justify="right")
+        for q in front:
+            d = q.design
+            t.add_row(f"{d['cash_share']:.2f}", f"{d['annual_cap_usd_bn']:.1f}", f"{d['years']:.1f}",
+                      f"{d['guarantee_share']:.2f}", f"{d['investor_share_before_recoup']:.2f}",
+                      f"{d['investor_share_after_recoup']:.2f}", f"{q.investor:,.1f}", f"{q.host:,.1f}", q.source)
+        console.print(t)
+        p = Table(title="Proposals against the frontier (USD bn, PV against no deal)", title_justify="left")
+        for c in ("proposal", "investor payoff", "host payoff", "feasible", "in zone", "equal gain to frontier"):
+            p.add_column(c, justify="right")
+        for pr in zone.proposals:
+            p.add_row(pr.name.split("/")[-1], f"{pr.investor:,.1f}", f"{pr.host:,.1f}", "yes" if pr.feasible else "no",
+                      "yes" if pr.in_zone else "no", f"{pr.equal_gain_to_frontier:,.1f}")
+        console.print(p)
+        if zone.nash is not None:
+            console.print(f"Nash bargaining solution: investor {zone.nash.investor:,.1f}, host "
+                          f"{zone.nash.host:,.1f} USD bn. Tariff relief: {zone.relief_source}.")
+    if out is not None:
+        from .interfaces.report import write_report
+        path = write_report(assess(names), out, zone=zone)
+        Console(stderr=True).print(f"Report written to [bold]{path}[/bold].")
+
+
 def _register_optional() -> None:
     """Attach command groups of optional parts that are present."""
     try:

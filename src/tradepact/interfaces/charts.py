@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -11,6 +12,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..results import Assessment  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
+    from ..macro.montecarlo import SimulationResult
+    from ..negotiation.zopa import ZoneOfAgreement
 
 _COLORS = ["#1f5fa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#66a182", "#8d96a3"]
 
@@ -103,3 +110,113 @@ def all_charts(a: Assessment) -> dict[str, str]:
 
 
 __all__ = ["all_charts", "outflow_chart", "reserves_chart", "waterfall_chart"]
+
+
+# ---------------------------------------------------------------- uncertainty and negotiation
+_FAN_TITLES = {"reserves_usd_bn": "FX reserves, end of year (USD bn)",
+               "reserve_funded_outflow_usd_bn": "Outflow paid from reserves (USD bn/yr)",
+               "cash_outflow_usd_bn": "All cash outflow (USD bn/yr)"}
+
+
+def fan_chart(results: "Sequence[SimulationResult]",
+              keys: tuple[str, ...] = ("reserves_usd_bn", "reserve_funded_outflow_usd_bn",
+                                       "cash_outflow_usd_bn")) -> str:
+    """Fan charts (median, 25-75 % and 5-95 % bands by year): one row per
+    scenario, one column per series."""
+    keys = tuple(k for k in keys if all(k in r.annual for r in results))
+    rows = max(len(results), 1)
+    fig, axes = plt.subplots(rows, len(keys), figsize=(4.2 * len(keys), 2.6 * rows), squeeze=False,
+                             sharex=True)
+    for i, r in enumerate(results):
+        c = _COLORS[i % len(_COLORS)]
+        for j, key in enumerate(keys):
+            ax = axes[i][j]
+            f = r.fan(key)
+            active = f.index[(f["p95"].abs() > 1e-9)] if key != "reserves_usd_bn" else f.index
+            hi = int(min(f.index.max(), (active.max() if len(active) else f.index.max()) + 3))
+            f = f.loc[:hi]
+            ax.fill_between(f.index, f["p5"], f["p95"], color=c, alpha=0.15, lw=0, label="5-95 %")
+            ax.fill_between(f.index, f["p25"], f["p75"], color=c, alpha=0.35, lw=0, label="25-75 %")
+            ax.plot(f.index, f["p50"], color=c, lw=1.5, label="median")
+            caps = [v for k, v in r.inputs.items() if k.endswith("usd_supply_capacity_usd_bn")]
+            if key == "reserve_funded_outflow_usd_bn" and caps:
+                lo_c, hi_c = float(caps[0].min()), float(caps[0].max())
+                ax.axhspan(lo_c, hi_c, color="black", alpha=0.08, lw=0, label="capacity range (drawn)")
+            ax.set_title(f"{r.name}: {_FAN_TITLES.get(key, key)}", fontsize=8)
+            ax.grid(alpha=0.3)
+            ax.tick_params(labelsize=7)
+            if i == 0:
+                ax.legend(fontsize=6, frameon=False)
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def payoff_chart(results: "Sequence[SimulationResult]") -> str:
+    """Distribution of each side's payoff against no deal, by scenario (box: 25-75 %,
+    whiskers: 5-95 %)."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    for ax, key, title in ((axes[0], "investor_payoff_usd_bn", "Investor payoff vs no deal (PV, USD bn)"),
+                           (axes[1], "host_payoff_usd_bn", "Host payoff vs no deal (PV, USD bn)")):
+        data = [r.headline[key] for r in results]
+        bp = ax.boxplot(data, whis=(5, 95), showfliers=False, patch_artist=True, vert=False)
+        for k, patch in enumerate(bp["boxes"]):
+            patch.set_facecolor(_COLORS[k % len(_COLORS)])
+            patch.set_alpha(0.6)
+        ax.set_yticks(range(1, len(results) + 1), [r.name.split("/")[-1] for r in results], fontsize=8)
+        ax.axvline(0, color="black", lw=1, ls="--")
+        ax.set_title(title, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def frontier_chart(zone: "ZoneOfAgreement") -> str:
+    """Payoffs of every design on the grid, the zone of possible agreement, the
+    Pareto frontier (grid and optimiser points), the Nash bargaining solution
+    and each proposal."""
+    p = zone.payoffs
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    bad = ~zone.feasible
+    ax.scatter(p.investor[bad], p.host[bad], s=3, color="#d9d9d9", label="infeasible (over capacity or horizon)",
+               rasterized=True)
+    ok = zone.feasible & ~zone.in_zone
+    ax.scatter(p.investor[ok], p.host[ok], s=3, color="#9fb8d6", label="feasible, outside the zone", rasterized=True)
+    ax.scatter(p.investor[zone.in_zone], p.host[zone.in_zone], s=3, color="#66a182",
+               label="zone of possible agreement", rasterized=True)
+    front = zone.frontier_points()
+    if front:
+        ax.plot([q.investor for q in front], [q.host for q in front], color="black", lw=1.4,
+                drawstyle="steps-post", label="Pareto frontier")
+        opt = [q for q in front if q.source == "optimiser"]
+        if opt:
+            ax.scatter([q.investor for q in opt], [q.host for q in opt], marker="D", s=22, color="black",
+                       zorder=5, label="frontier, optimiser")
+    ax.axvline(zone.investor_reservation, color="#d1495b", ls=":", lw=1)
+    ax.axhline(zone.host_reservation, color="#1f5fa8", ls=":", lw=1)
+    nash = zone.nash
+    if nash is not None:
+        ax.scatter([nash.investor], [nash.host], marker="*", s=180, color="#edae49", edgecolor="black",
+                   zorder=6, label="Nash bargaining solution")
+    markers = ["o", "s", "^", "v", "P", "X", "h"]
+    for i, pr in enumerate(zone.proposals):
+        ax.scatter([pr.investor], [pr.host], marker=markers[i % len(markers)], s=70,
+                   color=_COLORS[i % len(_COLORS)], edgecolor="black", zorder=7,
+                   label=f"{pr.name.split('/')[-1]}{'' if pr.feasible else ' (over capacity)'}")
+    ax.set_xlabel("Investor payoff vs no deal (PV, USD bn)")
+    ax.set_ylabel("Host payoff vs no deal (PV, USD bn)")
+    ax.set_title(f"Designs around {zone.base}: zone of agreement and frontier"
+                 + (f" (expected over {zone.n_draws:,} draws)" if zone.n_draws > 1 else ""), fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0), markerscale=1.5)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", dpi=110)
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+__all__ += ["fan_chart", "frontier_chart", "payoff_chart"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -11,20 +12,68 @@ from .charts import all_charts
 from .export import atomic_write, prepare_dir, write_tables
 
 
-def render_html(assessment: Assessment) -> str:
+def _uncertainty_section(simulations: Any) -> dict[str, Any] | None:
+    """Quantile and probability tables and charts of a Monte Carlo run (optional)."""
+    if simulations is None:
+        return None
+    from .charts import fan_chart, payoff_chart
+    results = list(getattr(simulations, "results", simulations))
+    keys = ["investor_npv_usd_bn", "investor_payoff_usd_bn", "host_payoff_usd_bn", "recoup_year",
+            "peak_annual_reserve_funded_outflow_usd_bn", "years_over_capacity", "min_reserves_usd_bn"]
+    labels = {k: HEADLINE.get(k, (k, ""))[0] for k in keys}
+    labels.update({"investor_payoff_usd_bn": "Investor payoff vs no deal (PV)",
+                   "host_payoff_usd_bn": "Host payoff vs no deal (PV)"})
+    rows = []
+    for k in keys:
+        cells = []
+        for r in results:
+            q = r.quantiles(keys=[k]).iloc[0]
+            cells.append(" / ".join(_fmt(k, q[c]) for c in ("p5", "p50", "p95")))
+        rows.append((labels[k], cells))
+    probs = [(k.replace("_", " "), [f"{r.probabilities[k]:.1%}" for r in results])
+             for k in results[0].probabilities] if results else []
+    return {"results": results, "rows": rows, "probabilities": probs,
+            "fan": fan_chart(results), "payoffs": payoff_chart(results)}
+
+
+def _fmt(key: str, v: float) -> str:
+    if v == float("inf"):
+        return "never"
+    if v == float("-inf"):
+        return "none"
+    if key in HEADLINE:
+        return format_value(key, v)
+    return f"{v:,.1f}"
+
+
+def _zone_section(zone: Any) -> dict[str, Any] | None:
+    """Frontier chart and tables of a zone of possible agreement (optional)."""
+    if zone is None:
+        return None
+    from .charts import frontier_chart
+    return {"zone": zone, "chart": frontier_chart(zone), "proposals": zone.proposals,
+            "frontier": zone.frontier_points(zone_only=True), "nash": zone.nash}
+
+
+def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = None) -> str:
+    """The report; ``simulations`` (a SimulationSet or list of SimulationResult) adds
+    the uncertainty section with fan charts, ``zone`` (a ZoneOfAgreement) the
+    negotiation section with the frontier chart."""
     env = Environment(loader=PackageLoader("tradepact.interfaces", "templates"),
                       autoescape=select_autoescape(["html"]))
     rows = [(HEADLINE[k][0], HEADLINE[k][1],
              [format_value(k, s.headline.get(k)) for s in assessment.scenarios]) for k in HEADLINE]
     return env.get_template("report.html").render(
-        a=assessment, rows=rows, charts=all_charts(assessment))
+        a=assessment, rows=rows, charts=all_charts(assessment),
+        uncertainty=_uncertainty_section(simulations), negotiation=_zone_section(zone))
 
 
-def write_report(assessment: Assessment, out: Path | str) -> Path:
+def write_report(assessment: Assessment, out: Path | str, *, simulations: Any = None,
+                 zone: Any = None) -> Path:
     """Write index.html plus JSON/CSV/Excel tables into ``out``; return the HTML path."""
     out = prepare_dir(Path(out))
     write_tables(assessment, out)
-    html = render_html(assessment)
+    html = render_html(assessment, simulations=simulations, zone=zone)
     path = out / "index.html"
     atomic_write(path, lambda p: p.write_text(html, encoding="utf-8"))
     return path
