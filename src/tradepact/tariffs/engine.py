@@ -329,17 +329,17 @@ class TariffEngine:
         df = imports.data if isinstance(imports, ImportFrame) else imports
         prods, parts, pi, ci = self._encode(df)
         g = self.grid(prods, parts, on)
-        cols = {f"rate_{a}": g.rates[a][pi, ci] for a in AUTHORITIES}
-        total = g.total[pi, ci]
-        progs = np.array(("",) + g.s232_programs, dtype=object)
+        flat = pi.astype(np.int64) * len(parts) + ci
+        del pi, ci
         out = df.with_columns(
-            *[pl.Series(k, v) for k, v in cols.items()],
-            pl.Series("total_rate", total),
-            pl.Series("s232_program", progs[g.s232_program[pi, ci] + 1].astype(str)),
+            *[pl.Series(f"rate_{a}", g.rates[a].ravel().take(flat)) for a in AUTHORITIES],
+            pl.Series("total_rate", g.total.ravel().take(flat)),
+            _labels(["", *g.s232_programs], g.s232_program.ravel().take(flat).astype(np.int64) + 1,
+                    "s232_program"),
         ).with_columns((pl.col("customs_value") * pl.col("total_rate")).alias("duty"))
         if sectors:
-            sec = self.system.groups.sector_of(prods)
-            out = out.with_columns(pl.Series("sector", sec[pi].astype(str)))
+            sec = self.system.groups.sector_of(prods).astype(str)
+            out = out.with_columns(_labels(sec.tolist(), flat // len(parts), "sector"))
         warnings = tuple(f"{c} is only partly covered by group {grp}"
                          for c, grp in self.system.groups.partial_overlaps(
                              prods.tolist(), [grp for m in self.measures.active(g.on)
@@ -354,7 +354,7 @@ class TariffEngine:
         prods, parts, pi, ci = self._encode(df)
         g = self.grid(prods, parts, on)
         value = df["customs_value"].to_numpy()
-        duty = value * g.total[pi, ci]
+        duty = value * g.total.ravel().take(pi.astype(np.int64) * len(parts) + ci)
         if by == "partner":
             keys, k = parts, ci
         elif by in ("product", "sector"):
@@ -378,6 +378,13 @@ class TariffEngine:
         """Dates in [start, stop) where some measure of this regime starts or ends, plus start."""
         pts = {start} | {d for d in self.measures.breakpoints() if start < d < stop}
         return sorted(pts)
+
+
+def _labels(labels: list[str], idx: np.ndarray, name: str) -> pl.Series:
+    """A categorical column from per-row indices into ``labels`` (a u32 gather, no strings copied)."""
+    cats = list(dict.fromkeys(labels))
+    lab = pl.Series(name, labels, dtype=pl.Enum(cats))
+    return lab.gather(pl.Series(idx.astype(np.uint32)))
 
 
 def authority_label(a: str) -> str:
