@@ -145,6 +145,7 @@ class TariffEngine:
         self.schedule = schedule or default_schedule()
         self.measures = regime if isinstance(regime, MeasureSet) else self.system.regime(regime)
         self.method = method
+        self._col1_cache: dict[tuple, pl.DataFrame] = {}
         if method not in ("legal", "additive"):
             raise with_value("unknown stacking method", location=Location(field="method"),
                              value=method, expected="legal or additive", cls=TariffError)
@@ -180,13 +181,13 @@ class TariffEngine:
         self.check_partners(parts.tolist())
         shape = (len(prods), len(parts))
         active = [m for m in self.measures.active(d)]
-        col = self.schedule.rates(prods.tolist())
+        col = self._col1(prods, None)
         order = {p: i for i, p in enumerate(col["product"].to_list())}
         idx = np.array([order[p] for p in prods.tolist()], dtype=np.int64) if len(prods) else np.array([], dtype=np.int64)
         general = col["general_rate"].to_numpy()[idx] if len(prods) else np.zeros(0)
         margins: dict[str, np.ndarray] = {}
         for prog in {m.fta_program for m in active if m.kind == "preference"}:
-            sp = self.schedule.rates(prods.tolist(), program=prog)
+            sp = self._col1(prods, prog)
             o = {p: i for i, p in enumerate(sp["product"].to_list())}
             j = np.array([o[p] for p in prods.tolist()], dtype=np.int64)
             margins[prog] = (sp["special_rate"].to_numpy() - sp["general_rate"].to_numpy())[j]
@@ -268,6 +269,15 @@ class TariffEngine:
                            for k, s in slots.items() if s.lvl.size}
         return RateGrid(prods, parts, d, stacked.rates, stacked.total, stacked.s232_program,
                         stacked.s232_programs, self.measures.regime, self.method, tr)
+
+    def _col1(self, prods: np.ndarray, program: str | None) -> pl.DataFrame:
+        """Column-1 rates for these codes (cached: grids on many dates reuse them)."""
+        key = (hash(prods.tobytes()), len(prods), program)
+        if key not in self._col1_cache:
+            if len(self._col1_cache) > 16:
+                self._col1_cache.clear()
+            self._col1_cache[key] = self.schedule.rates(prods.tolist(), program=program)
+        return self._col1_cache[key]
 
     def _check_ties(self, base: list[TariffMeasure], masks: Any) -> None:
         """Two base measures of one slot with equal rank must not overlap."""

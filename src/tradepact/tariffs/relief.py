@@ -144,12 +144,14 @@ def tariff_relief(with_deal: MeasureSet, without_deal: MeasureSet, trade: Import
             g0 = e_with.grid(prods, parts, base_date)
             base_rates = g0
         acc: dict[str, pl.DataFrame] = {}
+        pidx = {p: i for i, p in enumerate(prods)}
+        cidx = {c: i for i, c in enumerate(parts)}
+        pi = np.array([pidx[p] for p in flows["product"].to_list()], dtype=np.int64)
+        ci = np.array([cidx[c] for c in flows["partner"].to_list()], dtype=np.int64)
         for label, engine, pieces in (("with", e_with, pieces_w), ("without", e_without, pieces_o)):
             total = None
             for d, w, _b in pieces:
                 g = engine.grid(prods, parts, d)
-                pi = np.array([prods.index(p) for p in flows["product"].to_list()])
-                ci = np.array([parts.index(c) for c in flows["partner"].to_list()])
                 f = flows.with_columns(pl.Series("rate1", g.total[pi, ci]))
                 if response is not None and base_rates is not None:
                     f = f.with_columns(pl.Series("rate0", base_rates.total[pi, ci]))
