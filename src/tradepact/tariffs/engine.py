@@ -272,7 +272,7 @@ class TariffEngine:
 
     def _col1(self, prods: np.ndarray, program: str | None) -> pl.DataFrame:
         """Column-1 rates for these codes (cached: grids on many dates reuse them)."""
-        key = (hash(prods.tobytes()), len(prods), program)
+        key = (prods.tobytes(), prods.dtype.str, program)
         if key not in self._col1_cache:
             if len(self._col1_cache) > 16:
                 self._col1_cache.clear()

@@ -65,6 +65,16 @@ STACKING_RULES = {
     "S6": "column 1, FTA margin, Section 301 and China's fentanyl duty stack (EO 14289 sec. 4)",
 }
 
+#: Keys of ``_measures/_sources.yaml`` behind each rule.
+RULE_SOURCES = {
+    "S1": ("proc10908", "eo14289", "proc10976", "proc10962"),
+    "S2": ("eo14289",),
+    "S3": ("eo14289", "proc10976"),
+    "S4": ("eo14257", "eo14326"),
+    "S5": ("s122_proclamation", "s122_cbp"),
+    "S6": ("eo14289",),
+}
+
 
 @dataclass
 class Slot:
