@@ -64,6 +64,8 @@ def rate(partner: str, hs: str, on: str, regime: str | None, method: str, as_jso
         m.add_row(r["id"], r["kind"], "" if r["rate"] is None else _pct(r["rate"]),
                   r["legal_effective"], r["ends"] or "", "yes" if r["contributes"] else "excluded/zero")
     con.print(m)
+    for rule, text in x.stacking_rules.items():
+        con.print(f"stacking {rule}: {text}", highlight=False)
     for i, ref in enumerate(x.references, 1):
         con.print(f"[{i}] {ref.short()} — {ref.pinpoint} <{ref.href}>", highlight=False)
 

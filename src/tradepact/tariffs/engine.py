@@ -31,7 +31,8 @@ from ..io.hts import Column1Schedule
 from .measures import (AUTHORITIES, AUTHORITY_LABELS, BASE_KINDS, MeasureSet, TariffError,
                        TariffMeasure, TariffSystem, default_tariff_system)
 from .scope import partner_mask
-from .stacking import STACKING_RULES, Slot, Stacked, apply_stacking
+from .stacking import (BORDER_PROGRAMS, METALS, RULE_SOURCES, STACKING_RULES, VEHICLES, WOOD, Slot,
+                       Stacked, apply_stacking)
 
 EXCERPT = Path(__file__).resolve().parent.parent / "policy" / "codes" / "hts_col1_excerpt.csv"
 RATE_COLUMNS = tuple(f"rate_{a}" for a in AUTHORITIES)
@@ -91,6 +92,7 @@ class RateExplanation:
             "total_rate": round(self.total_rate, 10),
             "by_authority": {k: round(v, 10) for k, v in self.by_authority.items()},
             "measures": self.measures,
+            "stacking_rules_applied": self.stacking_rules,
             "references": [r.model_dump(mode="json", exclude_none=True) for r in self.references],
         }
 
@@ -322,8 +324,28 @@ class TariffEngine:
             for r in self.measures.references(m):
                 if r not in refs:
                     refs.append(r)
-        return RateExplanation(p, h, g.on, float(g.total[0, 0]), by, rows, refs, STACKING_RULES,
-                               g.regime, g.method)
+        covered = {k for k, (lvl, cov) in g.trace["slots"].items() if cov > 0}
+        s232 = {k.split(":")[1] for k in covered if k.startswith("s232:")}
+        border = any(f"ieepa_fent:{b}" in covered for b in BORDER_PROGRAMS)
+        applied = []
+        if g.method == "legal":
+            if len(s232) > 1:
+                applied.append("S1")
+            if border and s232 & set(METALS):
+                applied.append("S2")
+            if border and s232 & set(VEHICLES + WOOD):
+                applied.append("S3")
+            if s232 and "ieepa_recip:general" in covered:
+                applied.append("S4")
+            if s232 and "s122:general" in covered:
+                applied.append("S5")
+        for rule in applied:
+            for key in RULE_SOURCES[rule]:
+                ref = self.measures.sources[key]
+                if ref not in refs:
+                    refs.append(ref)
+        return RateExplanation(p, h, g.on, float(g.total[0, 0]), by, rows, refs,
+                               {r: STACKING_RULES[r] for r in applied}, g.regime, g.method)
 
     # ------------------------------------------------------------ tables
     def _encode(self, df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -26,3 +26,10 @@ def test_explanation_lists_the_measures_and_references(engine):
     d = x.to_dict()
     assert set(d) >= {"partner", "hs", "date", "total_rate", "by_authority", "references"}
     assert d["total_rate"] == pytest.approx(0.15)
+
+
+def test_explanation_names_the_stacking_rule_and_its_source(engine):
+    x = engine.explain("KOR", "870323", "2025-10-01")   # s232 autos excludes the stacked reciprocal
+    assert "S4" in x.stacking_rules
+    assert any("2025-06063" in r.href for r in x.references)   # EO 14257
+    assert "S4" not in engine.explain("KOR", "392690", "2025-10-01").stacking_rules
