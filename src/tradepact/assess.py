@@ -107,7 +107,7 @@ class Outcome:
 
 def evaluate(resolved: ResolvedScenario) -> Outcome:
     """Run the pledge engine, its valuation and the macro stress."""
-    flows = build_cash_flows(resolved.vehicle)
+    flows = build_cash_flows(resolved.vehicle, resolved.n_draws)
     value = VehicleResult.of(flows)
     st = stress(resolved.position, flows.reserve_out, flows.reserve_in, flows.cash_out,
                 flows.years)

@@ -75,6 +75,7 @@ class ResolvedScenario:
     position: MacroPosition
     provenance: tuple[ParameterUse, ...]
     tree: ParameterNode
+    n_draws: int = 1
 
     @property
     def name(self) -> str:
@@ -199,6 +200,7 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
 
     ``draws`` maps parameter paths to ``(n_draws,)`` arrays that replace the
     parameter's value (Monte Carlo); everything else is read on ``as_of``.
+    The engines return ``n_draws`` rows whichever inputs the draws touch.
     """
     base_tree = tree if tree is not None else default_parameters()
     tree = scenario.apply_overlay(base_tree)
@@ -230,5 +232,6 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
         macro[f] = r.series(f"{spec.investor_macro}.{f}", years, ("investor_macro", f))
     position = MacroPosition(**macro)
     provenance = r.reader.uses + tuple(r.literals)
-    return ResolvedScenario(scenario, vehicle, position, provenance, tree)
+    n_draws = max([1] + [np.asarray(v).size for v in (draws or {}).values()])
+    return ResolvedScenario(scenario, vehicle, position, provenance, tree, n_draws)
 

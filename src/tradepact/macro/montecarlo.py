@@ -388,30 +388,6 @@ class _Plan:
     keep_annual: tuple[str, ...]
 
 
-def _reserves_path(scenario: Scenario) -> str:
-    return f"{scenario.spec.investor_macro}.fx_reserves_usd_bn"
-
-
-def _align_draws(resolved: Any, m: int) -> Any:
-    """Give a tranche with per-draw terms a per-draw amount too (same values).
-
-    Works around the pledge engine's convolution of a schedule shared by all
-    draws with per-draw loan or guarantee kernels, which it does not broadcast.
-    """
-    import dataclasses
-
-    from ..vehicle.cashflows import draw_count
-    from ..vehicle.instruments import CappedAnnual
-    tranches = []
-    for tr in resolved.vehicle.tranches:
-        cap = tr.schedule.cap_usd_bn if isinstance(tr.schedule, CappedAnnual) else 0.0
-        if draw_count(*vars(tr.terms).values()) > 1 and draw_count(tr.amount_usd_bn, cap) == 1:
-            tr = dataclasses.replace(tr, amount_usd_bn=np.full(m, float(np.asarray(tr.amount_usd_bn))))
-        tranches.append(tr)
-    vehicle = dataclasses.replace(resolved.vehicle, tranches=tuple(tranches))
-    return dataclasses.replace(resolved, vehicle=vehicle)
-
-
 def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     """Draws ``[start, stop)``: inputs, headline figures, kept annual series."""
     from ..assess import evaluate
@@ -419,19 +395,13 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     from ..resolve import resolve
     m = stop - start
     draws = plan.shock.sample(plan.seed, start, stop) if plan.shock.k else {}
-    engine_draws = dict(draws)
     tree = plan.tree if plan.tree is not None else default_parameters()
-    anchor = _reserves_path(plan.scenario)
-    if anchor not in engine_draws:
-        # Make the engines run one row per draw even when only payoff inputs vary.
-        value = ParameterReader(plan.scenario.apply_overlay(tree), plan.scenario.spec.as_of).number(anchor)
-        engine_draws[anchor] = np.full(m, value)
     try:
-        resolved = resolve(plan.scenario, tree, draws=engine_draws)
+        resolved = resolve(plan.scenario, tree, draws=draws)
     except TradepactError as exc:
         raise type(exc)(f"{exc} (a Monte Carlo draw in {start}-{stop - 1} made an input invalid: "
                         "narrow or truncate its distribution)") from None
-    out = evaluate(_align_draws(resolved, m))
+    out = evaluate(resolved)
     parties = parties_from_parameters(resolved.tree, plan.scenario.spec.as_of,
                                       investor_discount_rate=resolved.vehicle.discount_rate,
                                       draws=draws, stress=plan.stress, relief=plan.relief)

@@ -204,11 +204,6 @@ def template_from_scenario(scenario: Scenario, tree: ParameterNode | None = None
     d = dict(draws or {})
     base_tree = tree if tree is not None else default_parameters()
     n = max([1] + [np.asarray(v).size for v in d.values()])
-    if n > 1:
-        anchor = f"{scenario.spec.investor_macro}.fx_reserves_usd_bn"
-        if anchor not in d:
-            value = ParameterReader(scenario.apply_overlay(base_tree), scenario.spec.as_of).number(anchor)
-            d[anchor] = np.full(n, value)
     r = resolve(scenario, base_tree, draws=d)
     veh = r.vehicle
     terms: dict[str, Any] = {}
@@ -494,18 +489,12 @@ def proposal_payoffs(scenario: Scenario, tree: ParameterNode | None, shock: Shoc
                      ) -> tuple[float, float, float, dict[str, float]]:
     """Expected payoffs of one scenario (over the same draws as the designs)."""
     from ..assess import evaluate
-    from ..macro.montecarlo import _align_draws
     from ..resolve import resolve
     draws = shock.draw(n_draws, seed) if (shock is not None and shock.k and n_draws > 1) else {}
     n = max(1, n_draws if draws else 1)
     base_tree = tree if tree is not None else default_parameters()
-    engine = dict(draws)
-    if n > 1:
-        anchor = f"{scenario.spec.investor_macro}.fx_reserves_usd_bn"
-        engine.setdefault(anchor, np.full(n, ParameterReader(scenario.apply_overlay(base_tree),
-                                                             scenario.spec.as_of).number(anchor)))
-    r = resolve(scenario, base_tree, draws=engine)
-    out = evaluate(_align_draws(r, n) if n > 1 else r)
+    r = resolve(scenario, base_tree, draws=draws)
+    out = evaluate(r)
     parties = parties_from_parameters(r.tree, scenario.spec.as_of, investor_discount_rate=r.vehicle.discount_rate,
                                       draws=draws, stress=stress_treatment, relief=relief)
     p = payoffs(out.flows, out.stress, parties.investor, parties.host, parties.relief)

@@ -131,7 +131,8 @@ def _convolve(issued: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     A kernel shared by all draws (shape ``(1, T)``) is applied as one matrix
     product with its Toeplitz matrix; per-draw kernels are summed lag by lag.
     """
-    n, T = issued.shape
+    T = issued.shape[1]
+    n = max(issued.shape[0], kernel.shape[0])
     if kernel.shape[0] == 1:
         lag = np.arange(T)[None, :] - np.arange(T)[:, None]
         toeplitz = np.where(lag >= 0, kernel[0, np.clip(lag, 0, T - 1)], 0.0)
@@ -261,8 +262,13 @@ class CashFlowSchedule:
 
 def _waterfall(capital: np.ndarray, dist: np.ndarray, s_before: np.ndarray,
                s_after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Investor's share of each year's distribution and the switch year index."""
-    n, T = dist.shape
+    """Investor's share of each year's distribution and the switch year index.
+
+    Inputs broadcast along the draw axis: shared flows (one row) may meet
+    per-draw profit shares and vice versa.
+    """
+    T = dist.shape[1]
+    n = max(capital.shape[0], dist.shape[0], s_before.shape[0], s_after.shape[0])
     cap_t = np.ascontiguousarray(np.broadcast_to(capital, (n, T)).T)   # rows are years
     dist_t = np.ascontiguousarray(np.broadcast_to(dist, (n, T)).T)
     inv = np.empty((T, n))
@@ -301,21 +307,23 @@ def _draws_of(tr: Tranche) -> int:
     return draw_count(tr.amount_usd_bn, _cap(tr), *vars(tr.terms).values())
 
 
-def build_cash_flows(vehicle: InvestmentVehicle) -> CashFlowSchedule:
+def build_cash_flows(vehicle: InvestmentVehicle, n_draws: int = 1) -> CashFlowSchedule:
     """Yearly cash flows of every tranche and the profit waterfall.
 
     A tranche whose inputs are the same in every draw is computed once and
     broadcast: its arrays have shape ``(1, n_years)``. Aggregates have the
-    full ``(n_draws, n_years)`` shape.
+    full ``(n_draws, n_years)`` shape, where ``n_draws`` is the larger of the
+    argument and the draw length of the vehicle's inputs (draws of inputs
+    outside the vehicle, e.g. the macro position, still need one row each).
     """
     years = vehicle.years
     T = len(years)
     ps = vehicle.profit_share
     counts = {draw_count(ps.investor_share_before_recoup, ps.investor_share_after_recoup,
                          vehicle.discount_rate)} | {_draws_of(tr) for tr in vehicle.tranches}
-    if len(counts - {1}) > 1:
-        raise ValueError(f"draw arrays disagree in length: {sorted(counts - {1})}")
-    n = max(counts)
+    if len((counts | {n_draws}) - {1}) > 1:
+        raise ValueError(f"draw arrays disagree in length: {sorted((counts | {n_draws}) - {1})}")
+    n = max(counts | {n_draws})
     flows: list[TrancheFlows] = []
     capital = np.zeros((1, T))
     gross = np.zeros((1, T))

@@ -124,6 +124,26 @@ def test_draw_axis_matches_separate_runs():
         assert np.array_equal(many.recoup_year[i:i + 1], one.recoup_year, equal_nan=True)
 
 
+def test_shared_flows_meet_per_draw_shares_and_kernels():
+    # The schedule and yield are shared by all draws; only the profit share or the
+    # guarantee's call probability varies. Each row must equal its own scalar run.
+    before = np.array([0.3, 0.5, 1.0])
+    many = build_cash_flows(equity_vehicle(before=before))
+    for i, b in enumerate(before):
+        one = build_cash_flows(equity_vehicle(before=float(b)))
+        assert np.allclose(many.cash_in[i], one.cash_in[0])
+    p = np.array([0.0, 0.02])
+    v = InvestmentVehicle((Tranche("g", "guarantee", 100.0, Upfront(2026), GuaranteeTerms(p, 0.45, 2, 0.01)),),
+                          ProfitShare(0.5, 0.1), 2026, 2029)
+    f = build_cash_flows(v)
+    assert np.allclose(f.cash_out, [[0, 0, 0, 0], [0.45 * 0.02 * 100, 0.45 * 0.02 * 98, 0, 0]])
+
+
+def test_draws_outside_the_vehicle_still_give_one_row_each():
+    f = build_cash_flows(equity_vehicle(), n_draws=4)
+    assert f.cash_out.shape == (4, 40) and np.allclose(f.cash_out, f.cash_out[0])
+
+
 def test_never_recouped_within_horizon_is_nan():
     r = VehicleResult.of(build_cash_flows(equity_vehicle(y=0.01)))
     assert np.isnan(r.recoup_year[0])
