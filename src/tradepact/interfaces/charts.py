@@ -158,7 +158,7 @@ def payoff_chart(results: "Sequence[SimulationResult]") -> str:
     for ax, key, title in ((axes[0], "investor_payoff_usd_bn", "Investor payoff vs no deal (PV, USD bn)"),
                            (axes[1], "host_payoff_usd_bn", "Host payoff vs no deal (PV, USD bn)")):
         data = [r.headline[key] for r in results]
-        bp = ax.boxplot(data, whis=(5, 95), showfliers=False, patch_artist=True, vert=False)
+        bp = ax.boxplot(data, whis=(5, 95), showfliers=False, patch_artist=True, orientation="horizontal")
         for k, patch in enumerate(bp["boxes"]):
             patch.set_facecolor(_COLORS[k % len(_COLORS)])
             patch.set_alpha(0.6)
