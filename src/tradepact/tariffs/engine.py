@@ -411,6 +411,18 @@ class TariffEngine:
         pts = {start} | {d for d in self.measures.breakpoints() if start < d < stop}
         return sorted(pts)
 
+    def intervals(self, start: _dt.date, stop: _dt.date, *,
+                  cuts: Iterable[_dt.date] = ()) -> list[tuple[_dt.date, _dt.date]]:
+        """Half-open pieces ``[a, b)`` tiling ``[start, stop)``, cut at every breakpoint of
+        this regime and at any extra ``cuts`` (e.g. where the trade weights change).
+        Rates are constant within a piece, so one :meth:`grid` at ``a`` prices all of it."""
+        if not start < stop:
+            raise with_value("the period is empty", location=Location(field="stop"),
+                             value=f"{start.isoformat()} to {stop.isoformat()}",
+                             expected="a stop date after the start date", cls=TariffError)
+        pts = sorted(set(self.breakpoints(start, stop)) | {c for c in cuts if start < c < stop})
+        return list(zip(pts, pts[1:] + [stop]))
+
 
 def _labels(labels: list[str], idx: np.ndarray, name: str) -> pl.Series:
     """A categorical column from per-row indices into ``labels`` (a u32 gather, no strings copied)."""

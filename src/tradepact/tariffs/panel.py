@@ -49,7 +49,6 @@ class RatePanel:
             raise with_value("the universe lists a code twice", location=Location(field="universe"),
                              value=len(products) - len(prods) + len(partners) - len(parts),
                              expected="each product and partner once", cls=TariffError)
-        points = engine.breakpoints(s, e) + [e]
         P, C = len(prods), len(parts)
         current: np.ndarray | None = None
         opened = np.zeros((P, C), dtype="datetime64[D]")
@@ -66,7 +65,7 @@ class RatePanel:
                 **{c: vals[k][pi, ci] for k, c in enumerate(_COLS)},
             }))
 
-        for a, b in zip(points[:-1], points[1:]):
+        for a, _b in engine.intervals(s, e):
             g = engine.grid(prods, parts, a)
             vals = np.stack([g.rates[x] for x in AUTHORITIES] + [g.total])
             if current is None:

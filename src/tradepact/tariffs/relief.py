@@ -45,11 +45,6 @@ class TariffRelief:
         return f.set_index("year")["value"]
 
 
-def _intervals(engine: TariffEngine, start: _dt.date, stop: _dt.date) -> list[tuple[_dt.date, _dt.date]]:
-    pts = engine.breakpoints(start, stop) + [stop]
-    return list(zip(pts[:-1], pts[1:]))
-
-
 def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_dt.date, float, str]]:
     """(rate date, weight in the year, basis) pieces covering calendar ``year``."""
     cov = engine.system.coverage
@@ -63,7 +58,7 @@ def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_
     pieces: list[tuple[_dt.date, float, str]] = []
     a, b = y0, min(y1, last)
     if a < b:
-        for s, e in _intervals(engine, a, b):
+        for s, e in engine.intervals(a, b):
             pieces.append((s, (e - s).days / days, "in_force"))
     if y1 > last:
         if not project:
