@@ -8,6 +8,7 @@ Public API (flat, so internals can move):
   :class:`TariffResult`, :class:`RatePanel`, :func:`apply_stacking`
 * response: :class:`ResponseParams`, :func:`import_response`
 * assessment: :func:`tariff_relief`, :class:`TariffRelief`, :func:`shipped_relief_inputs`
+* report: :func:`rate_timeline` (ETR by partner and sector, interval by interval)
 * shipped data: :func:`load_trade_table`, :func:`load_elasticities`, :func:`load_firm_parameters`,
   :func:`default_schedule`
 """
@@ -20,6 +21,7 @@ from .panel import RatePanel
 from .relief import TariffRelief, shipped_relief_inputs, tariff_relief
 from .response import ResponseParams, import_response, summarise_response
 from .stacking import STACKING_RULES, apply_stacking
+from .timeline import rate_timeline
 
 __all__ = [
     "AUTHORITIES", "MeasureSet", "Regime", "TariffError", "TariffMeasure", "TariffSystem",
@@ -28,4 +30,5 @@ __all__ = [
     "STACKING_RULES", "apply_stacking", "ResponseParams", "import_response", "summarise_response",
     "TariffRelief", "shipped_relief_inputs", "tariff_relief",
     "TradeTable", "load_elasticities", "load_firm_parameters", "load_trade_table",
+    "rate_timeline",
 ]
