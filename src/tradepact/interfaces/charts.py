@@ -16,15 +16,20 @@ from ..results import Assessment  # noqa: E402
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
+    import pandas as pd
+
     from ..macro.montecarlo import SimulationResult
     from ..negotiation.zopa import ZoneOfAgreement
 
 _COLORS = ["#1f5fa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#66a182", "#8d96a3"]
 
 
-def _svg(fig: plt.Figure) -> str:
-    for ax in fig.axes:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+def _svg(fig: plt.Figure, *, integer_x: bool = True) -> str:
+    """The figure as SVG text (closes it). ``integer_x``: whole-number x ticks
+    (years); pass False for date axes, which keep their date locator."""
+    if integer_x:
+        for ax in fig.axes:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
@@ -220,3 +225,86 @@ def frontier_chart(zone: "ZoneOfAgreement") -> str:
 
 
 __all__ += ["fan_chart", "frontier_chart", "payoff_chart"]
+
+
+# ---------------------------------------------------------------- tariffs
+_TIMELINE_FIRST = ("all", "cars", "car_parts", "steel")
+_SECTOR_TITLES = {"all": "All sectors", "car_parts": "Car parts"}
+
+
+def rate_timeline_chart(frame: pd.DataFrame, *, sectors: Sequence[str] | None = None,
+                        columns: int = 4) -> str:
+    """Effective tariff rates over time as small multiples: one panel per sector
+    (``all``, cars, car parts, steel first, then the other sectors with trade), one
+    step line per partner (KOR bold), and KOR without the deal dashed when the
+    frame holds the counterfactual. ``frame`` is the output of
+    :func:`tradepact.tariffs.rate_timeline` (columns ``start, stop, case,
+    partner, sector, etr``; without ``case``, the first regime is the deal and
+    any other the counterfactual). Each line's SVG group id is
+    ``rt-<sector>-<partner>-<case>``; a partner with no trade in a sector gets no
+    line and is named in the panel's title."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import PercentFormatter
+
+    need = {"start", "stop", "partner", "sector", "etr"} | ({"regime"} if "case" not in frame else set())
+    missing = sorted(need - set(frame.columns))
+    if missing:
+        raise ValueError(f"the rate timeline frame lacks column(s) {', '.join(missing)}. "
+                         "Expected the output of tradepact.tariffs.rate_timeline.")
+    f = frame.copy()
+    if "case" not in f:
+        main = f["regime"].iloc[0]
+        f["case"] = f["regime"].eq(main).map({True: "with_deal", False: "without_deal"})
+    f["start"], f["stop"] = pd.to_datetime(f["start"]), pd.to_datetime(f["stop"])
+    traded = set(f.loc[f["etr"].notna(), "sector"])
+    order = list(sectors) if sectors is not None else (
+        [s for s in _TIMELINE_FIRST if s in set(f["sector"])]
+        + sorted(s for s in traded if s not in _TIMELINE_FIRST))
+    partners = sorted(set(f["partner"]), key=lambda p: (p != "KOR", p))
+    colour = {p: _COLORS[i % len(_COLORS)] for i, p in enumerate(partners)}
+    ncols = max(1, min(columns, len(order)))
+    nrows = -(-len(order) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), sharex=True, squeeze=False)
+    groups = {k: g.sort_values("start") for k, g in f.groupby(["sector", "partner", "case"], sort=False)}
+    for k, sector in enumerate(order):
+        ax = axes[k // ncols][k % ncols]
+        idle = []
+        for p in partners:
+            for case in ("with_deal", "without_deal"):
+                if case == "without_deal" and p != "KOR":
+                    continue
+                d = groups.get((sector, p, case))
+                if d is None or d["etr"].isna().all():
+                    if case == "with_deal":
+                        idle.append(p)
+                    continue
+                y = (d["etr"] * 100).tolist()
+                line, = ax.plot(d["start"].tolist() + [d["stop"].iloc[-1]], y + y[-1:],
+                                drawstyle="steps-post", color=colour[p], lw=2.4 if p == "KOR" else 1.1,
+                                ls="--" if case == "without_deal" else "-")
+                line.set_gid(f"rt-{sector}-{p}-{case}")
+        title = _SECTOR_TITLES.get(sector, sector.replace("_", " ").capitalize())
+        ax.set_title(title + ("\nno trade: " + ", ".join(idle) if idle else ""), fontsize=8)
+        ax.yaxis.set_major_formatter(PercentFormatter(100))
+        ax.set_ylim(0, max(ax.get_ylim()[1], 5.0))
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+        loc = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        ax.xaxis.set_major_locator(loc)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    for k in range(len(order), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    handles = [Line2D([], [], color=colour[p], lw=2.4 if p == "KOR" else 1.1, label=p) for p in partners]
+    if (f["case"] == "without_deal").any():
+        handles.append(Line2D([], [], color=colour.get("KOR", "black"), lw=2.4, ls="--",
+                              label="KOR without the deal"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle("Effective tariff rate by partner and sector (duties / customs value)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    return _svg(fig, integer_x=False)
+
+
+__all__ += ["rate_timeline_chart"]
