@@ -307,6 +307,19 @@ def _floats(text: str, option: str) -> list[float]:
                          expected="numbers such as 0.5 or 5:120") from None
 
 
+def _design_values(items: tuple[str, ...], option: str, count: int) -> dict[str, list[float]]:
+    """``DIM=VALUE`` (``count`` 1) or ``DIM=LOW:HIGH`` (``count`` 2) options by dimension."""
+    out = {}
+    for key, text in _pairs(items, option).items():
+        values = _floats(text, option)
+        if len(values) != count:
+            raise with_value("expected one number" if count == 1 else "expected two numbers, LOW:HIGH",
+                             location=Location(field=option), value=f"{key}={text}",
+                             expected="e.g. annual_cap_usd_bn=20" if count == 1 else "e.g. annual_cap_usd_bn=10:30")
+        out[key] = values
+    return out
+
+
 @cli.command("zopa")
 @click.option("--base", default="us_kr_2025/final", show_default=True, metavar="FILE|NAME",
               help="Scenario whose terms, horizon and pledge the designs share.")
@@ -337,9 +350,10 @@ def zopa_cmd(base: str, proposals: tuple[str, ...], fix: tuple[str, ...], bounds
     from .assess import load
     from .macro.montecarlo import DEFAULT_UNCERTAINTY
     from .negotiation.zopa import DEFAULT_BOUNDS, DesignSpace, find_zopa
-    fixed = {k: _floats(v, "--fix")[0] for k, v in _pairs(fix, "--fix").items()}
-    given = {k: tuple(_floats(v, "--bounds")[:2]) for k, v in _pairs(bounds, "--bounds").items()}
-    space = DesignSpace({k: given.get(k, v) for k, v in DEFAULT_BOUNDS.items() if k not in fixed}, fixed)
+    fixed = {k: v[0] for k, v in _design_values(fix, "--fix", 1).items()}
+    given = {k: (v[0], v[1]) for k, v in _design_values(bounds, "--bounds", 2).items()}
+    # Unknown dimensions are passed on, so that DesignSpace names them in its error.
+    space = DesignSpace({**{k: v for k, v in DEFAULT_BOUNDS.items() if k not in fixed}, **given}, fixed)
     names = proposals or DEFAULT_SCENARIOS
     holder = uncertainty
     if draws > 1 and holder is None and not load(base).spec.uncertainty:

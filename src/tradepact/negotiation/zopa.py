@@ -74,7 +74,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "guarantee_share": (0.0, 1.0), "investor_share_before_recoup": (0.0, 1.0),
     "investor_share_after_recoup": (0.0, 1.0),
 }
-#: Default grid (17,820 designs), denser where the 2025 positions lie.
+#: Default grid (19,800 designs), denser where the 2025 positions lie.
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {
     "cash_share": tuple(np.round(np.linspace(0, 1, 11), 10)),
     "annual_cap_usd_bn": (5, 10, 15, 20, 25, 30, 40, 60, 90, 120),
@@ -447,8 +447,12 @@ class ProposalPosition:
     investor_gain_at_same_host_payoff: float
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in d.items()}
+        """JSON-ready: a figure or design coordinate that does not exist (``nan``) becomes ``None``."""
+        def clean(v: Any) -> Any:
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            return None if isinstance(v, float) and not np.isfinite(v) else v
+        return clean(dataclasses.asdict(self))
 
 
 def design_of(vehicle: InvestmentVehicle) -> dict[str, float]:
