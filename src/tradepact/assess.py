@@ -8,18 +8,24 @@ returns the per-draw engine outcome that Monte Carlo work builds on.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+import pandas as pd
 
-from .core.parameters import ParameterNode
+from .core.parameters import ParameterNode, ParameterUse
 from .core.scenario import Scenario, load_scenario, shipped_scenario, shipped_scenarios
 from .macro.stress import StressResult, stress
+from .negotiation.parties import PartyInputs, Payoffs, StressTreatment, parties_from_parameters, payoffs
+from .negotiation.parties import TariffRelief as NegotiationRelief
 from .resolve import ResolvedScenario, resolve
 from .results import Assessment, ScenarioAssessment
+from .tariffs.relief import ReliefInputs, TariffRelief
+from .tariffs.timeline import rate_timeline
 from .vehicle.cashflows import CashFlowSchedule, build_cash_flows
 from .vehicle.valuation import VehicleResult
 
@@ -35,10 +41,23 @@ class Outcome:
     flows: CashFlowSchedule
     value: VehicleResult
     stress: StressResult
+    relief: TariffRelief
+    parties: PartyInputs
+    payoffs: Payoffs
 
     @property
     def years(self) -> np.ndarray:
         return self.flows.years
+
+    @cached_property
+    def rate_timeline(self) -> pd.DataFrame:
+        return rate_timeline_of(self.resolved)
+
+    @property
+    def provenance(self) -> tuple[ParameterUse, ...]:
+        """Every input: the scenario's, then the payoffs' parameters not already listed."""
+        seen = {u.path for u in self.resolved.provenance}
+        return self.resolved.provenance + tuple(u for u in self.parties.provenance if u.path not in seen)
 
     @cached_property
     def annual(self) -> dict[str, np.ndarray]:
@@ -71,7 +90,31 @@ class Outcome:
             "outflow_to_gdp": s.outflow_to_gdp,
             "over_capacity": s.over_capacity,
             "cash_outflow_krw_tn": s.outflow_krw_tn,
+            **self.tariff_annual,
         }
+
+    @cached_property
+    def tariff_annual(self) -> dict[str, np.ndarray]:
+        """The tariff engine's yearly figures for the investor's exports (the
+        same in every draw), each ``(n_draws, n_years)``."""
+        r, years = self.relief, [int(y) for y in self.years]
+        shape = self.flows.cash_out.shape
+
+        def row(item: str, partner: str | None = None, sector: str = "all") -> np.ndarray:
+            values = r.item(item, partner=partner, sector=sector).reindex(years).to_numpy(float)
+            return np.broadcast_to(values, shape)
+
+        out = {
+            "tariff_bill_without_deal_usd_bn": row("tariff_bill_without_deal_usd_bn", r.partner),
+            "tariff_bill_with_deal_usd_bn": row("tariff_bill_with_deal_usd_bn", r.partner),
+            "tariff_savings_usd_bn": row("tariff_savings_usd_bn", r.partner),
+            "etr_without_deal": row("etr_without_deal", r.partner),
+            "etr_with_deal": row("etr_with_deal", r.partner),
+            "us_tariff_revenue_forgone_usd_bn": row("us_revenue_forgone_usd_bn"),
+        }
+        for firm in self.resolved.tariffs.firm_shares or {}:
+            out[f"{firm}_tariff_savings_usd_bn"] = row(f"{firm}_tariff_savings_usd_bn", r.partner, "cars_and_parts")
+        return out
 
     @cached_property
     def headline(self) -> dict[str, np.ndarray]:
@@ -79,6 +122,7 @@ class Outcome:
         v, s, f = self.value, self.stress, self.flows
         veh = self.resolved.vehicle
         n = f.n_draws
+        parts = {k: np.broadcast_to(a, (n,)) for k, a in self.payoffs.parts.items()}
         amounts = [np.broadcast_to(np.asarray(t.amount_usd_bn, float), (n,)) for t in veh.tranches]
         cash = [a for a, t in zip(amounts, veh.tranches) if t.instrument == "cash_equity"]
         zero = np.zeros(n)
@@ -102,16 +146,68 @@ class Outcome:
             "years_over_capacity": s.years_over_capacity.astype(float),
             "min_reserves_usd_bn": s.min_reserves,
             "reserves_gap_end_usd_bn": s.baseline_reserves[:, -1] - s.reserves[:, -1],
+            "tariff_savings_usd_bn_per_year": self.tariff_annual["tariff_savings_usd_bn"].mean(axis=1),
+            "investor_tariff_savings_pv_usd_bn": parts["investor_tariff_savings_usd_bn"],
+            "host_revenue_forgone_pv_usd_bn": parts["host_revenue_forgone_usd_bn"],
+            "host_investment_value_pv_usd_bn": parts["host_investment_value_usd_bn"],
+            "deal_npv_investor_usd_bn": self.payoffs.investor,
+            "deal_npv_host_usd_bn": self.payoffs.host,
         }
 
 
-def evaluate(resolved: ResolvedScenario) -> Outcome:
-    """Run the pledge engine, its valuation and the macro stress."""
+@functools.lru_cache(maxsize=8)
+def _relief(inputs: ReliefInputs, years: tuple[int, ...]) -> TariffRelief:
+    return inputs.run(years)
+
+
+@functools.lru_cache(maxsize=8)
+def _timeline(inputs: ReliefInputs) -> pd.DataFrame:
+    cov = inputs.system.coverage
+    return rate_timeline(inputs.with_deal, inputs.trade, system=inputs.system, schedule=inputs.schedule,
+                         start=cov.start, stop=cov.stop, method=inputs.method, without_deal=inputs.without_deal)
+
+
+def rate_timeline_of(resolved: ResolvedScenario) -> pd.DataFrame:
+    """Effective tariff rates by partner and sector over the measures' covered
+    range, with and without the deal (one row per interval; see
+    :func:`tradepact.tariffs.rate_timeline`)."""
+    return _timeline(resolved.tariffs)
+
+
+def tariff_relief_of(resolved: ResolvedScenario) -> TariffRelief:
+    """The tariff engine's annual figures from the first year the tariff
+    measures cover (or the scenario's first year, if earlier) to the horizon:
+    the years before the pledge starts show what was paid before the deal and
+    let firms' disclosed costs be set against the model. Computed once per set
+    of inputs and years: Monte Carlo chunks and scenarios that share their
+    regimes reuse them."""
+    first = min(resolved.tariffs.system.coverage.start.year, resolved.vehicle.first_year)
+    return _relief(resolved.tariffs, tuple(range(first, resolved.vehicle.last_year + 1)))
+
+
+def parties_of(resolved: ResolvedScenario, *, stress_treatment: StressTreatment = "hard",
+               relief: NegotiationRelief | None = None) -> PartyInputs:
+    """Both parties of the scenario, with the tariff engine's relief unless
+    ``relief`` gives another stream."""
+    sc = resolved.scenario
+    return parties_from_parameters(resolved.tree, sc.spec.as_of,
+                                   investor_discount_rate=resolved.vehicle.discount_rate,
+                                   relief=relief if relief is not None else tariff_relief_of(resolved),
+                                   years=resolved.vehicle.years, draws=dict(resolved.draws),
+                                   stress=stress_treatment)
+
+
+def evaluate(resolved: ResolvedScenario, *, stress_treatment: StressTreatment = "hard",
+             relief: NegotiationRelief | None = None) -> Outcome:
+    """Run the pledge engine, its valuation, the macro stress, the tariff
+    relief and both sides' payoffs."""
     flows = build_cash_flows(resolved.vehicle, resolved.n_draws)
     value = VehicleResult.of(flows)
     st = stress(resolved.position, flows.reserve_out, flows.reserve_in, flows.cash_out,
                 flows.years)
-    return Outcome(resolved, flows, value, st)
+    parties = parties_of(resolved, stress_treatment=stress_treatment, relief=relief)
+    pay = payoffs(flows, st, parties.investor, parties.host, parties.relief)
+    return Outcome(resolved, flows, value, st, tariff_relief_of(resolved), parties, pay)
 
 
 def load(item: str | Path | Scenario) -> Scenario:

@@ -70,6 +70,38 @@ def _annual_table(a: Assessment) -> Table:
     return t
 
 
+def _tariff_tables(a: Assessment, last_year: int) -> list[Table]:
+    """One table per pair of tariff regimes: the investor's bill, savings and the
+    host's revenue forgone by year, up to ``last_year``."""
+    tables = []
+    groups: dict[tuple[str, str], list] = {}
+    for s in a.scenarios:
+        groups.setdefault(s.tariff_regimes, []).append(s)
+    for (with_deal, without_deal), members in groups.items():
+        s = members[0]
+        f = s.tariffs[(s.tariffs["sector"].isin(["all", "cars_and_parts"])) & (s.tariffs["year"] <= last_year)]
+        wide = f.pivot_table(index="year", columns="item", values="value")
+        basis = f.groupby("year")["basis"].agg(lambda b: "proj." if (b == "projected").any() else "in force")
+        firms = [c[: -len("_tariff_savings_usd_bn")] for c in wide.columns
+                 if c.endswith("_tariff_savings_usd_bn") and c != "tariff_savings_usd_bn"]
+        cols = [("tariff_bill_without_deal_usd_bn", "bill without deal"), ("tariff_bill_with_deal_usd_bn", "bill with deal"),
+                ("tariff_savings_usd_bn", "savings")]
+        cols += [(f"{firm}_tariff_savings_usd_bn", f"of which {firm}") for firm in firms]
+        cols += [("us_revenue_forgone_usd_bn", "host revenue forgone")]
+        who = ", ".join(m.name.rpartition("/")[2] for m in members)
+        t = Table(title=f"Tariffs on the investor's exports, USD bn: regime {with_deal} against {without_deal} ({who})",
+                  title_justify="left")
+        t.add_column("Year")
+        for _, label in cols:
+            t.add_column(label, justify="right")
+        t.add_column("rates")
+        for y in wide.index:
+            t.add_row(str(int(y)), *[f"{wide.at[y, c]:.2f}" if c in wide.columns else "" for c, _ in cols],
+                      basis[y])
+        tables.append(t)
+    return tables
+
+
 @cli.command("assess")
 @click.option("--scenario", "scenarios", multiple=True, metavar="FILE|NAME",
               help="Scenario file or shipped name; repeatable. Default: the four shipped US–Korea scenarios.")
@@ -89,6 +121,8 @@ def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_r
         return
     console.print(_headline_table(a))
     console.print(_annual_table(a))
+    for t in _tariff_tables(a, last_year=int(a.scenarios[0].annual["year"].min()) + 2):
+        console.print(t)
     if not no_report:
         path = write_report(a, out or Path("tradepact-report"))
         console.print(f"Report written to [bold]{path}[/bold] (with assessment.json, CSV and Excel tables).")

@@ -10,7 +10,8 @@ assessment can cite each input.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,9 @@ from .core.scenario import (
     UpfrontSpec,
 )
 from .macro.stress import MacroPosition
+from .tariffs.data import TradeTable, firm_inputs, load_elasticities
+from .tariffs.relief import ReliefInputs, shipped_tariff_data
+from .tariffs.response import ResponseParams
 from .vehicle.cashflows import disburse
 from .vehicle.instruments import (
     DEFAULT_FUNDING, CappedAnnual, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
@@ -75,7 +79,12 @@ class ResolvedScenario:
     position: MacroPosition
     provenance: tuple[ParameterUse, ...]
     tree: ParameterNode
-    n_draws: int = 1
+    tariffs: ReliefInputs
+    draws: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n_draws(self) -> int:
+        return max([1] + [np.asarray(v).size for v in self.draws.values()])
 
     @property
     def name(self) -> str:
@@ -144,6 +153,30 @@ class _Resolver:
             self.sc.spec.as_of, "assumption", "set in the scenario file",
             (self.sc.reference(dotted(loc)),)))
         return value
+
+    def tariffs(self) -> tuple[ReliefInputs, TradeTable]:
+        """The tariff engine's inputs: the scenario's two regimes, the shipped
+        measures and trade table, and the automakers' parameters."""
+        spec = self.sc.spec.tariffs
+        system, schedule, table = shipped_tariff_data()
+        trade = table.imports
+        regimes = {}
+        for key in ("with_deal", "without_deal"):
+            name = getattr(spec, key)
+            if name not in system.regimes:
+                raise with_value("unknown tariff regime", location=self.sc.locate(("tariffs", key)), value=name,
+                                 expected="one of " + ", ".join(sorted(system.regimes)), cls=ScenarioError)
+            regimes[key] = system.regime(name)
+        partner = self.sc.spec.investor
+        if partner not in set(trade.data["partner"].unique().to_list()):
+            raise with_value("the shipped trade table has no exports of the investor",
+                             location=self.sc.locate(("investor",)), value=partner,
+                             expected="a partner of the shipped trade table, e.g. KOR", cls=ScenarioError)
+        shares, costs = firm_inputs(self.reader)
+        response = ResponseParams.from_elasticities(load_elasticities()) if spec.response else None
+        return ReliefInputs(regimes["with_deal"], regimes["without_deal"], trade, system, schedule,
+                            partner=partner, firm_shares=shares, disclosed_costs_usd_bn=costs,
+                            response=response, method=spec.method), table
 
     def schedule(self, spec: Any, loc: tuple[Any, ...], start_year: int) -> Schedule:
         def year(v: Any, key: str) -> int:
@@ -231,7 +264,7 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
     for f in MACRO_SERIES:
         macro[f] = r.series(f"{spec.investor_macro}.{f}", years, ("investor_macro", f))
     position = MacroPosition(**macro)
-    provenance = r.reader.uses + tuple(r.literals)
-    n_draws = max([1] + [np.asarray(v).size for v in (draws or {}).values()])
-    return ResolvedScenario(scenario, vehicle, position, provenance, tree, n_draws)
+    tariffs, table = r.tariffs()
+    provenance = r.reader.uses + tuple(r.literals) + tariffs.provenance(table)
+    return ResolvedScenario(scenario, vehicle, position, provenance, tree, tariffs, dict(draws or {}))
 

@@ -43,6 +43,13 @@ HEADLINE: dict[str, tuple[str, str, str]] = {
     "years_over_capacity": ("Years reserve outflow exceeds capacity", "years", "{:.0f}"),
     "min_reserves_usd_bn": ("Lowest reserves", "USD bn", "{:,.1f}"),
     "reserves_gap_end_usd_bn": ("Reserves below baseline at horizon end", "USD bn", "{:,.1f}"),
+    "tariff_savings_usd_bn_per_year": ("Tariff savings a year (mean over horizon)", "USD bn", "{:,.2f}"),
+    "investor_tariff_savings_pv_usd_bn": ("Investor tariff savings (PV, after incidence and withdrawal)",
+                                          "USD bn", "{:,.1f}"),
+    "host_revenue_forgone_pv_usd_bn": ("Host tariff revenue forgone (PV)", "USD bn", "{:,.1f}"),
+    "host_investment_value_pv_usd_bn": ("Host value of investment received (PV)", "USD bn", "{:,.1f}"),
+    "deal_npv_investor_usd_bn": ("Deal NPV for the investor (vs no deal)", "USD bn", "{:,.1f}"),
+    "deal_npv_host_usd_bn": ("Deal NPV for the host (vs no deal)", "USD bn", "{:,.1f}"),
 }
 _INT_KEYS = {"years_to_disburse", "recoup_year", "profit_split_switch_year", "years_over_capacity"}
 
@@ -83,6 +90,9 @@ class ScenarioAssessment:
     annual: pd.DataFrame
     tranches: tuple[TrancheSummary, ...]
     provenance: tuple[ParameterUse, ...] = field(repr=False)
+    tariffs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    tariff_regimes: tuple[str, str] = ("", "")
+    rate_timeline: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @classmethod
     def from_outcome(cls, outcome: "Outcome", draw: int = 0) -> "ScenarioAssessment":
@@ -96,7 +106,8 @@ class ScenarioAssessment:
             t.name, t.instrument, t.funding, float(np.asarray(t.amount_usd_bn).reshape(-1)[draw]),
             _describe_schedule(t.schedule)) for t in outcome.resolved.vehicle.tranches)
         return cls(sc.name, sc.spec.title, sc.spec.status, sc.spec.description, sc.spec.as_of,
-                   sc.source, headline, pd.DataFrame(data), tranches, outcome.resolved.provenance)
+                   sc.source, headline, pd.DataFrame(data), tranches, outcome.provenance,
+                   outcome.relief.frame, outcome.relief.regimes, outcome.rate_timeline)
 
     def to_dict(self) -> dict[str, Any]:
         annual = [{k: (None if isinstance(v, float) and np.isnan(v) else v)
@@ -109,8 +120,36 @@ class ScenarioAssessment:
             "description": self.description, "as_of": self.as_of.isoformat(),
             "headline": self.headline, "annual": annual,
             "tranches": [vars(t) for t in self.tranches],
+            "tariffs": {"regimes": {"with_deal": self.tariff_regimes[0], "without_deal": self.tariff_regimes[1]},
+                        "rows": [{**r, "year": int(r["year"])} for r in self.tariffs.to_dict(orient="records")]},
             "provenance": [u.to_dict() for u in self.provenance],
         }
+
+    def tariff_sectors(self, year: int) -> pd.DataFrame:
+        """The investor's tariff bill with and without the deal and the savings,
+        by sector, in ``year`` (rows: sectors, ``all`` last)."""
+        f = self.tariffs
+        items = ["tariff_bill_without_deal_usd_bn", "tariff_bill_with_deal_usd_bn", "tariff_savings_usd_bn"]
+        sel = f[(f["year"] == year) & f["item"].isin(items) & (f["partner"] != "ALL")]
+        table = sel.pivot_table(index="sector", columns="item", values="value")[items]
+        table = table.sort_values(items[0], ascending=False, kind="stable")
+        order = [s for s in table.index if s != "all"] + (["all"] if "all" in table.index else [])
+        return table.loc[order]
+
+    def firm_tariffs(self, year: int) -> pd.DataFrame:
+        """Each automaker's modelled tariff bill and savings in ``year`` beside the
+        cost it disclosed for that year (NaN if none)."""
+        f = self.tariffs[(self.tariffs["year"] == year) & (self.tariffs["sector"] == "cars_and_parts")]
+        rows = {}
+        for item, value in zip(f["item"], f["value"]):
+            for suffix, col in (("_tariff_bill_with_deal_usd_bn", "modelled_bill_usd_bn"),
+                                ("_tariff_savings_usd_bn", "modelled_savings_usd_bn"),
+                                ("_disclosed_tariff_cost_usd_bn", "disclosed_cost_usd_bn")):
+                if item.endswith(suffix):
+                    rows.setdefault(item[: -len(suffix)], {})[col] = value
+        return pd.DataFrame.from_dict(rows, orient="index",
+                                      columns=["modelled_bill_usd_bn", "modelled_savings_usd_bn",
+                                               "disclosed_cost_usd_bn"])
 
     def provenance_frame(self) -> pd.DataFrame:
         rows = []
@@ -169,6 +208,18 @@ class Assessment:
 
     def provenance_frame(self) -> pd.DataFrame:
         return pd.concat([s.provenance_frame() for s in self.scenarios], ignore_index=True)
+
+    def timeline_frame(self) -> pd.DataFrame:
+        """Effective tariff rates over time for every regime the scenarios use
+        (scenarios that share their regimes share their rows)."""
+        frames = [s.rate_timeline for s in self.scenarios]
+        return pd.concat(frames, ignore_index=True).drop_duplicates(
+            subset=["regime", "case", "start", "partner", "sector"], ignore_index=True)
+
+    def tariffs_frame(self) -> pd.DataFrame:
+        """The tariff engine's figures stacked, with a ``scenario`` column (tidy)."""
+        return pd.concat([s.tariffs.assign(scenario=s.name) for s in self.scenarios], ignore_index=True)[
+            ["scenario"] + list(self.scenarios[0].tariffs.columns)]
 
     def compare(self, keys: list[str] | None = None) -> pd.DataFrame:
         """Formatted side-by-side headline table (rows: figures, columns: scenarios)."""

@@ -31,10 +31,12 @@ def test_assess_writes_report(tmp_path, capsys):
     code, out, _ = run(["assess", "--out", str(out_dir)], capsys)
     assert code == 0
     for name in ("index.html", "assessment.json", "headline.csv", "annual.csv", "provenance.csv",
-                 "assessment.xlsx"):
+                 "tariffs.csv", "tariff_timeline.csv", "assessment.xlsx"):
         assert (out_dir / name).stat().st_size > 0
     html = (out_dir / "index.html").read_text()
-    assert html.count("<svg") == 3 and "Where the numbers come from" in html
+    # Outflow, reserves, waterfall, and one rate timeline (the four scenarios share their regimes).
+    assert html.count("<svg") == 4 and "Where the numbers come from" in html
+    assert html.count('id="rt-') > 0 and "Automaker, 2025" in html
     assert keep.read_text() == "mine"            # other files are left alone
     assert "final" in out
 

@@ -265,6 +265,21 @@ class CorrelationSpec(_Strict):
         return self
 
 
+class TariffsSpec(_Strict):
+    """The tariff regimes the deal is valued between (named regimes of the
+    shipped tariff measures; see ``tradepact tariffs regimes``)."""
+
+    with_deal: str = Field("enacted", min_length=1, description="Regime with the deal in force")
+    without_deal: str = Field("no_kor_deal", min_length=1,
+                              description="Counterfactual regime: the tariffs the investor's exports "
+                                          "would pay without the deal")
+    method: Literal["legal", "additive"] = Field(
+        "legal", description="Stacking of authorities: the legal rules, or all additive (sensitivity)")
+    response: bool = Field(
+        False, description="Let import volumes respond to the rates (partial equilibrium) instead of "
+                           "holding them at the shipped trade table's values")
+
+
 class ScenarioSpec(_Strict):
     """A pledge design and parameter overlay (the documented scenario format)."""
 
@@ -285,6 +300,8 @@ class ScenarioSpec(_Strict):
     profit_split: ProfitSplitSpec
     tranches: list[TrancheSpec] = Field(min_length=1)
     parameters: dict[str, OverlayValue] = Field(default_factory=dict)
+    tariffs: TariffsSpec = Field(default_factory=TariffsSpec,
+                                 description="Tariff regimes with and without the deal")
     uncertainty: dict[str, DistributionSpec] = Field(
         default_factory=dict,
         description="Distributions of parameters for Monte Carlo (`tradepact simulate`), by "
@@ -434,7 +451,7 @@ def _merge(base: LineDict, child: LineDict, source: str) -> LineDict:
     out = LineDict(base)
     out.lines = dict(base.lines)
     for key, value in child.items():
-        if key == "parameters" and isinstance(value, dict) and isinstance(base.get(key), dict):
+        if key in ("parameters", "tariffs") and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged = LineDict({**base[key], **value})
             merged.lines = {**getattr(base[key], "lines", {}), **getattr(value, "lines", {})}
             out[key] = merged

@@ -64,11 +64,13 @@ def _json_default(o: Any) -> Any:
 
 
 def write_tables(assessment: Assessment, out: Path) -> list[Path]:
-    """JSON, three CSVs and one Excel workbook of the assessment."""
+    """JSON, five CSVs and one Excel workbook of the assessment."""
     out = prepare_dir(out)
     headline = assessment.headline_frame()
     annual = assessment.annual_frame()
     provenance = assessment.provenance_frame()
+    tariffs = assessment.tariffs_frame()
+    timeline = assessment.timeline_frame()
     written = []
 
     def put(name: str, write: Callable[[Path], None]) -> None:
@@ -80,12 +82,16 @@ def write_tables(assessment: Assessment, out: Path) -> list[Path]:
     put("headline.csv", lambda p: headline.to_csv(p, index_label="figure"))
     put("annual.csv", lambda p: annual.to_csv(p, index=False))
     put("provenance.csv", lambda p: provenance.to_csv(p, index=False))
+    put("tariffs.csv", lambda p: tariffs.to_csv(p, index=False))
+    put("tariff_timeline.csv", lambda p: timeline.to_csv(p, index=False))
 
     def excel(p: Path) -> None:
         import pandas as pd
         with pd.ExcelWriter(p, engine="openpyxl") as xl:
             headline.to_excel(xl, sheet_name="headline", index_label="figure")
             annual.to_excel(xl, sheet_name="annual", index=False)
+            tariffs.to_excel(xl, sheet_name="tariffs", index=False)
+            timeline.to_excel(xl, sheet_name="tariff_timeline", index=False)
             provenance.to_excel(xl, sheet_name="provenance", index=False)
     put("assessment.xlsx", excel)
     return written

@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..results import HEADLINE, Assessment, format_value
-from .charts import all_charts
+from .charts import all_charts, rate_timeline_chart
 from .export import atomic_write, prepare_dir, write_tables
 
 
@@ -55,6 +55,29 @@ def _zone_section(zone: Any) -> dict[str, Any] | None:
             "frontier": zone.frontier_points(zone_only=True), "nash": zone.nash}
 
 
+def _tariff_sections(assessment: Assessment) -> list[dict[str, Any]]:
+    """One section per pair of tariff regimes: sectors in the pledge's first two
+    years and the automakers' modelled bills beside their disclosed costs."""
+    groups: dict[tuple[str, str], list] = {}
+    for s in assessment.scenarios:
+        groups.setdefault(s.tariff_regimes, []).append(s)
+    out = []
+    for (with_deal, without_deal), members in groups.items():
+        s = members[0]
+        y1 = int(s.annual["year"].min())
+        first, second = s.tariff_sectors(y1), s.tariff_sectors(y1 + 1)
+        rows = [(sector, [f"{first.at[sector, c]:,.2f}" for c in first.columns]
+                 + [f"{second.at[sector, 'tariff_savings_usd_bn']:,.2f}"]) for sector in first.index]
+        years = sorted(int(y) for y in s.tariffs.loc[s.tariffs["item"].str.endswith("_disclosed_tariff_cost_usd_bn"),
+                                                    "year"].unique())
+        firms = [(y, s.firm_tariffs(y)) for y in years]
+        out.append({"with_deal": with_deal, "without_deal": without_deal, "names": [m.name for m in members],
+                    "timeline": rate_timeline_chart(s.rate_timeline),
+                    "year": y1, "rows": rows, "firms": firms,
+                    "basis": sorted(set(s.tariffs.loc[s.tariffs["year"].isin([y1, y1 + 1]), "basis"]))})
+    return out
+
+
 def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = None) -> str:
     """The report; ``simulations`` (a SimulationSet or list of SimulationResult) adds
     the uncertainty section with fan charts, ``zone`` (a ZoneOfAgreement) the
@@ -64,7 +87,7 @@ def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = 
     rows = [(HEADLINE[k][0], HEADLINE[k][1],
              [format_value(k, s.headline.get(k)) for s in assessment.scenarios]) for k in HEADLINE]
     return env.get_template("report.html").render(
-        a=assessment, rows=rows, charts=all_charts(assessment),
+        a=assessment, rows=rows, charts=all_charts(assessment), tariffs=_tariff_sections(assessment),
         uncertainty=_uncertainty_section(simulations), negotiation=_zone_section(zone))
 
 

@@ -391,7 +391,6 @@ class _Plan:
 def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     """Draws ``[start, stop)``: inputs, headline figures, kept annual series."""
     from ..assess import evaluate
-    from ..negotiation.parties import parties_from_parameters, payoffs
     from ..resolve import resolve
     m = stop - start
     draws = plan.shock.sample(plan.seed, start, stop) if plan.shock.k else {}
@@ -401,11 +400,8 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     except TradepactError as exc:
         raise type(exc)(f"{exc} (a Monte Carlo draw in {start}-{stop - 1} made an input invalid: "
                         "narrow or truncate its distribution)") from None
-    out = evaluate(resolved)
-    parties = parties_from_parameters(resolved.tree, plan.scenario.spec.as_of,
-                                      investor_discount_rate=resolved.vehicle.discount_rate,
-                                      draws=draws, stress=plan.stress, relief=plan.relief)
-    pay = payoffs(out.flows, out.stress, parties.investor, parties.host, parties.relief)
+    out = evaluate(resolved, stress_treatment=plan.stress, relief=plan.relief)
+    parties, pay = out.parties, out.payoffs
     headline = {k: np.broadcast_to(np.asarray(v, float), (m,)).copy() for k, v in out.headline.items()}
     headline.update({
         "investor_payoff_usd_bn": pay.investor, "host_payoff_usd_bn": pay.host,

@@ -39,9 +39,8 @@ acceptable to the investor; under **penalty** it costs :math:`\kappa` per
 excess dollar.
 
 The tariff relief is an explicit input (:class:`TariffRelief`), so that the
-payoffs do not depend on how it is computed: :func:`default_tariff_relief`
-reads the static figure from cited parameters until the tariff engine is wired
-in there.
+payoffs do not depend on how it is computed; :func:`relief_stream` builds it
+from the tariff engine's annual figures for the scenario's two regimes.
 """
 
 from __future__ import annotations
@@ -54,6 +53,7 @@ import numpy as np
 
 from ..core.parameters import ParameterNode, ParameterReader, ParameterUse
 from ..macro.stress import StressResult
+from ..tariffs.relief import TariffRelief as EngineRelief
 from ..vehicle.cashflows import CashFlowSchedule, Draws, col
 
 StressTreatment = Literal["hard", "penalty"]
@@ -67,7 +67,6 @@ HOST_VALUE_PATHS: dict[str, str] = {
     "guarantee": f"{NEGOTIATION}.host.guarantee_value_share",
 }
 RELIEF_PATHS = {
-    "static": f"{NEGOTIATION}.tariff_relief.static_relief_usd_bn",
     "incidence": f"{NEGOTIATION}.tariff_relief.exporter_incidence_share",
     "withdrawal": f"{NEGOTIATION}.tariff_relief.annual_withdrawal_probability",
 }
@@ -276,21 +275,25 @@ def _number(reader: ParameterReader, path: str, draws: dict[str, Any]) -> Draws:
     return draws.get(path, value)
 
 
-def default_tariff_relief(reader: ParameterReader, draws: dict[str, Any] | None = None) -> TariffRelief:
-    """Tariff relief from cited parameters: the static relief (a derived upper
-    bound on 2024 trade) times the exporter incidence share for the investor,
-    the static relief for the host's revenue forgone.
+def relief_stream(relief: EngineRelief, years: np.ndarray, reader: ParameterReader,
+                  draws: dict[str, Any] | None = None) -> TariffRelief:
+    """The tariff engine's annual figures as the payoffs' relief stream.
 
-    This is the one place to wire in the tariff engine's integration function
-    (annual savings and revenue forgone, possibly by year).
+    The investor's savings are the fall in its exporters' tariff bill in each
+    modelled year times the exporter incidence share; the host forgoes its
+    tariff revenue on all partners of the trade table (the same figure with
+    static volumes). The withdrawal probability is read from parameters.
     """
     d = draws or {}
-    static = _number(reader, RELIEF_PATHS["static"], d)
-    incidence = _number(reader, RELIEF_PATHS["incidence"], d)
-    withdrawal = _number(reader, RELIEF_PATHS["withdrawal"], d)
-    return TariffRelief(np.asarray(static) * np.asarray(incidence) if isinstance(static, np.ndarray)
-                        or isinstance(incidence, np.ndarray) else float(static) * float(incidence),
-                        static, withdrawal, source="parameters (static relief on 2024 trade)")
+    yrs = [int(y) for y in years]
+    savings = relief.item("tariff_savings_usd_bn", partner=relief.partner).reindex(yrs).to_numpy(float)[None, :]
+    forgone = relief.item("us_revenue_forgone_usd_bn").reindex(yrs).to_numpy(float)[None, :]
+    if np.isnan(savings).any() or np.isnan(forgone).any():
+        raise ValueError("the tariff relief does not cover every modelled year")
+    incidence = np.asarray(_number(reader, RELIEF_PATHS["incidence"], d), float)
+    investor = savings * (incidence[:, None] if incidence.ndim else float(incidence))
+    return TariffRelief(investor, forgone, _number(reader, RELIEF_PATHS["withdrawal"], d),
+                        source=f"tariff engine: regime {relief.regimes[0]} against {relief.regimes[1]}")
 
 
 def party_paths() -> tuple[str, ...]:
@@ -299,13 +302,16 @@ def party_paths() -> tuple[str, ...]:
 
 
 def parties_from_parameters(tree: ParameterNode, as_of: _dt.date | str, *,
-                            investor_discount_rate: Draws, draws: dict[str, Any] | None = None,
-                            stress: StressTreatment = "hard", relief: TariffRelief | None = None,
+                            investor_discount_rate: Draws, relief: TariffRelief | EngineRelief,
+                            years: np.ndarray, draws: dict[str, Any] | None = None,
+                            stress: StressTreatment = "hard",
                             include_terminal_value: bool = True) -> PartyInputs:
     """Both parties and the tariff relief, read on ``as_of`` (draws replace values).
 
     ``investor_discount_rate`` is the scenario's (the vehicle's) discount rate;
-    ``relief`` overrides the tariff relief read from parameters.
+    ``relief`` is the tariff engine's result for the scenario (turned into a
+    stream over ``years`` by :func:`relief_stream`) or a relief stream given
+    directly.
     """
     d = draws or {}
     reader = ParameterReader(tree, as_of)
@@ -317,10 +323,10 @@ def parties_from_parameters(tree: ParameterNode, as_of: _dt.date | str, *,
     host = Host("host", _number(reader, PARTY_PATHS["host_discount"], d),
                 _number(reader, PARTY_PATHS["host_reservation"], d), include_terminal_value,
                 value_share={k: _number(reader, p, d) for k, p in HOST_VALUE_PATHS.items()})
-    rel = relief if relief is not None else default_tariff_relief(reader, d)
+    rel = relief if isinstance(relief, TariffRelief) else relief_stream(relief, years, reader, d)
     return PartyInputs(inv, host, rel, reader.uses)
 
 
 __all__ = ["Host", "Investor", "Party", "PartyInputs", "Payoffs", "TariffRelief",
-           "default_tariff_relief", "parties_from_parameters", "party_paths", "payoffs",
+           "parties_from_parameters", "relief_stream", "party_paths", "payoffs",
            "relief_value"]

@@ -57,7 +57,7 @@ from ..vehicle.instruments import (
     DEFAULT_FUNDING, CappedAnnual, EquityTerms, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
     ProfitShare, SelectionWindow, Tranche,
 )
-from .parties import Host, Investor, StressTreatment, TariffRelief, parties_from_parameters, payoffs
+from .parties import Host, Investor, StressTreatment, TariffRelief, payoffs
 
 DIMENSIONS: tuple[str, ...] = ("cash_share", "annual_cap_usd_bn", "years", "guarantee_share",
                                "investor_share_before_recoup", "investor_share_after_recoup")
@@ -200,6 +200,7 @@ def template_from_scenario(scenario: Scenario, tree: ParameterNode | None = None
                            draws: Mapping[str, np.ndarray] | None = None, stress_treatment: StressTreatment = "hard",
                            relief: TariffRelief | None = None) -> DesignTemplate:
     """The design template of a base scenario (point values, or ``draws``)."""
+    from ..assess import parties_of
     from ..resolve import TERM_DEFAULTS, resolve
     d = dict(draws or {})
     base_tree = tree if tree is not None else default_parameters()
@@ -221,8 +222,7 @@ def template_from_scenario(scenario: Scenario, tree: ParameterNode | None = None
     fdi = reader.number("assumptions.instruments.shipbuilding.company_fdi_share")
     loan = reader.number("assumptions.instruments.shipbuilding.ship_finance_share")
     pledge = float(sum(float(np.asarray(t.amount_usd_bn).reshape(-1)[0]) for t in veh.tranches))
-    parties = parties_from_parameters(r.tree, scenario.spec.as_of, investor_discount_rate=veh.discount_rate,
-                                      draws=d, stress=stress_treatment, relief=relief)
+    parties = parties_of(r, stress_treatment=stress_treatment, relief=relief)
     return DesignTemplate(scenario.name, pledge, veh.first_year, veh.last_year, veh.first_year,
                           veh.discount_rate, terms, funding, fdi / (fdi + loan) if fdi + loan > 0 else 0.5,
                           r.position, parties.investor, parties.host, parties.relief, n)
@@ -498,10 +498,7 @@ def proposal_payoffs(scenario: Scenario, tree: ParameterNode | None, shock: Shoc
     n = max(1, n_draws if draws else 1)
     base_tree = tree if tree is not None else default_parameters()
     r = resolve(scenario, base_tree, draws=draws)
-    out = evaluate(r)
-    parties = parties_from_parameters(r.tree, scenario.spec.as_of, investor_discount_rate=r.vehicle.discount_rate,
-                                      draws=draws, stress=stress_treatment, relief=relief)
-    p = payoffs(out.flows, out.stress, parties.investor, parties.host, parties.relief)
+    p = evaluate(r, stress_treatment=stress_treatment, relief=relief).payoffs
     return (float(np.mean(p.investor)), float(np.mean(p.host)),
             float(np.mean(np.broadcast_to(p.any_over_capacity, (n,)))), design_of(r.vehicle))
 

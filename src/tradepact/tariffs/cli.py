@@ -35,6 +35,25 @@ def tariffs() -> None:
     """US tariff rates, duties and effective tariff rates by authority."""
 
 
+@tariffs.command("regimes")
+@click.option("--json", "as_json", is_flag=True)
+def regimes(as_json: bool) -> None:
+    """Named tariff regimes (a scenario's tariffs.with_deal and tariffs.without_deal)."""
+    from .measures import default_tariff_system
+    system = default_tariff_system()
+    rows = [{"name": r.name, "default": r.name == system.default_regime, "description": r.description,
+             "enable": list(r.enable), "disable": list(r.disable)} for r in system.regimes.values()]
+    if as_json:
+        click.echo(json.dumps({"coverage": str(system.coverage), "regimes": rows}, indent=2))
+        return
+    t = Table(title=f"Tariff regimes (measures cover {system.coverage})", title_justify="left")
+    t.add_column("regime")
+    t.add_column("description")
+    for r in rows:
+        t.add_row(r["name"] + (" (default)" if r["default"] else ""), r["description"])
+    Console().print(t)
+
+
 @tariffs.command("rate")
 @click.option("--partner", required=True, help="Exporter, ISO alpha-3 (KOR).")
 @click.option("--hs", required=True, help="HS code, 2 to 10 digits (870323).")

@@ -12,13 +12,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from ..core.errors import InputFileError, Location, with_value
-from ..core.parameters import ParameterNode, load_parameters
+from ..core.parameters import ParameterNode, ParameterReader, load_parameters
 from ..core.references import Reference
 from ..io.codes import read_code_csv
 from ..io.frame import ImportFrame
@@ -116,4 +117,29 @@ def load_elasticities(path: Path = TRADE_ROOT / "elasticities.csv") -> dict[str,
 
 def load_firm_parameters(root: Path = TRADE_ROOT / "firms") -> ParameterNode:
     """Dated parameters for Hyundai and Kia (shares, disclosed costs)."""
-    return load_parameters(root, prefix="trade.firms")
+    return load_parameters(root, prefix=FIRMS_PATH)
+
+
+FIRMS_PATH = "trade.firms"
+_FIRM_SHARE = re.compile(r"^([a-z0-9]+)_car_export_share$")
+_FIRM_COST = re.compile(r"^([a-z0-9]+)_tariff_cost_(\d{4})_usd_bn$")
+
+
+def firm_inputs(reader: ParameterReader) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
+    """The automakers' shares of the investor's car exports, read on the
+    reader's date, and the tariff costs they disclosed (``{firm: (year, USD
+    bn)}``), read on the date of the latest disclosure: a firm reports a
+    year's cost after the year, and the figure is a comparison, not an input.
+
+    Firms are found by parameter name under ``trade.firms``:
+    ``<firm>_car_export_share`` and ``<firm>_tariff_cost_<year>_usd_bn``.
+    """
+    shares: dict[str, float] = {}
+    costs: dict[str, tuple[int, float]] = {}
+    for param in reader.tree.get(FIRMS_PATH).walk():
+        leaf = param.path.rsplit(".", 1)[-1]
+        if m := _FIRM_SHARE.match(leaf):
+            shares[m.group(1)] = reader.number(param.path)
+        elif m := _FIRM_COST.match(leaf):
+            costs[m.group(1)] = (int(m.group(2)), reader.number(param.path, on=param.values[-1].start))
+    return shares, costs

@@ -11,6 +11,7 @@ See ``docs/tariffs.md`` (Integration) for the contract.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -19,10 +20,12 @@ import pandas as pd
 import polars as pl
 
 from ..core.errors import Location, with_value
+from ..core.parameters import ParameterUse
 from ..io.frame import ImportFrame
 from ..io.hts import Column1Schedule
 from .engine import TariffEngine
-from .measures import MeasureSet, TariffError, TariffSystem
+from .data import TradeTable
+from .measures import MeasureSet, TariffError, TariffMeasure, TariffSystem
 from .response import ResponseParams, import_response
 
 CAR_SECTORS = ("cars", "car_parts")
@@ -37,6 +40,7 @@ class TariffRelief:
     years: tuple[int, ...]
     regimes: tuple[str, str]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    partner: str = "KOR"
 
     def item(self, item: str, *, sector: str = "all", partner: str | None = None) -> pd.Series:
         f = self.frame[(self.frame["item"] == item) & (self.frame["sector"] == sector)]
@@ -70,7 +74,7 @@ def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_
     return pieces
 
 
-def _flows(trade: ImportFrame, year: int) -> pl.DataFrame:
+def year_flows(trade: ImportFrame, year: int) -> pl.DataFrame:
     """Flows for ``year``: that year's rows if present, else the latest earlier year."""
     d = trade.data
     periods = sorted(d["period"].unique().to_list())
@@ -125,7 +129,7 @@ def tariff_relief(with_deal: MeasureSet, without_deal: MeasureSet, trade: Import
                      "value": float(value), "unit": unit, "basis": basis})
 
     for year in years:
-        flows = _flows(trade, year)
+        flows = year_flows(trade, year)
         prods = flows["product"].unique().sort().to_list()
         parts = flows["partner"].unique().sort().to_list()
         sectors = system.groups.sector_of(prods)
@@ -204,26 +208,88 @@ def tariff_relief(with_deal: MeasureSet, without_deal: MeasureSet, trade: Import
     frame = pd.DataFrame(rows, columns=["year", "item", "partner", "sector", "value", "unit", "basis"])
     head = frame[(frame["item"] == "tariff_savings_usd_bn") & (frame["sector"] == "all")]["value"].mean()
     notes = (f"trade values: {trade.source}; rates before {base_date} are not covered",)
-    return TariffRelief(frame, float(head), tuple(years), (with_deal.regime, without_deal.regime), notes)
+    return TariffRelief(frame, float(head), tuple(years), (with_deal.regime, without_deal.regime), notes, partner)
 
 
-def shipped_relief_inputs() -> dict:
-    """Loaded default inputs for :func:`tariff_relief` (reads package files)."""
-    from .data import load_firm_parameters, load_trade_table
+@dataclass(frozen=True, eq=False)
+class ReliefInputs:
+    """Everything :func:`tariff_relief` needs besides the years (loaded objects).
+
+    Compared and hashed by identity, so results can be cached per inputs.
+    """
+
+    with_deal: MeasureSet
+    without_deal: MeasureSet
+    trade: ImportFrame
+    system: TariffSystem
+    schedule: Column1Schedule
+    partner: str = "KOR"
+    firm_shares: Mapping[str, float] | None = None
+    disclosed_costs_usd_bn: Mapping[str, tuple[int, float]] | None = None
+    response: ResponseParams | None = None
+    method: str = "legal"
+
+    def kwargs(self) -> dict:
+        """Keyword arguments of :func:`tariff_relief` (all but ``years``)."""
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+    def measures_used(self) -> list[tuple[TariffMeasure, tuple[str, ...]]]:
+        """Measures in force in either regime that can apply to ``partner``,
+        each with the regimes it is in force in (``with_deal``/``without_deal``)."""
+        groups = self.system.partners.groups
+        mine = {g for g, members in groups.items() if self.partner in members}
+        out: dict[str, tuple[TariffMeasure, list[str]]] = {}
+        for label, mset in (("with_deal", self.with_deal), ("without_deal", self.without_deal)):
+            for m in mset:
+                ps = m.partner_scope
+                excluded = self.partner in ps.exclude or mine & set(ps.except_groups)
+                covers = ps.all or self.partner in ps.include or mine & set(ps.groups)
+                if m.in_effect and covers and not excluded:
+                    out.setdefault(m.id, (m, []))[1].append(label)
+        return [(m, tuple(labels)) for m, labels in out.values()]
+
+    def provenance(self, table: TradeTable | None = None) -> tuple[ParameterUse, ...]:
+        """Each measure used and (if ``table`` is given) each trade cell of the
+        partner, as provenance records with their references."""
+        uses = []
+        for m, regimes in self.measures_used():
+            refs = self.with_deal.references(m) if "with_deal" in regimes else self.without_deal.references(m)
+            until = f", until {m.ends.isoformat()}" if m.ends else ""
+            uses.append(ParameterUse(
+                f"us.tariffs.{m.id}", m.legal_effective, m.rate, "fraction" if m.rate is not None else "",
+                m.legal_effective, m.status,
+                f"{m.title} ({m.authority}, {m.kind}{until}); regimes: {', '.join(regimes)}", refs))
+        if table is not None:
+            for r in table.cells.iter_rows(named=True):
+                status = r["status"] if r["status"] in ("reported", "derived", "assumption") else "assumption"
+                uses.append(ParameterUse(
+                    f"trade.us_imports_{table.year}.{r['partner']}.{r['sector']}",
+                    _dt.date(table.year, 12, 31), r["customs_value_usd_bn"], "usd_bn",
+                    _dt.date(table.year, 1, 1), status, r["note"] or None, (table.sources[r["source"]],)))
+        return tuple(uses)
+
+    def run(self, years: Sequence[int]) -> TariffRelief:
+        return tariff_relief(years=years, **self.kwargs())
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_tariff_data() -> tuple[TariffSystem, Column1Schedule, TradeTable]:
+    """The shipped measures, column-1 excerpt and 2024 trade table (loaded once)."""
+    from .data import load_trade_table
     from .engine import default_schedule
     from .measures import default_tariff_system
 
-    system = default_tariff_system()
-    firms = load_firm_parameters()
-    return {
-        "with_deal": system.regime("enacted"),
-        "without_deal": system.regime("no_kor_deal"),
-        "trade": load_trade_table().imports,
-        "system": system,
-        "schedule": default_schedule(),
-        "firm_shares": {"hyundai": float(firms.parameter("hyundai_car_export_share").at("2025-06-30")),
-                        "kia": float(firms.parameter("kia_car_export_share").at("2025-06-30"))},
-        "disclosed_costs_usd_bn": {
-            "hyundai": (2025, float(firms.parameter("hyundai_tariff_cost_2025_usd_bn").at("2026-06-30"))),
-            "kia": (2025, float(firms.parameter("kia_tariff_cost_2025_usd_bn").at("2026-06-30")))},
-    }
+    return default_tariff_system(), default_schedule(), load_trade_table()
+
+
+def shipped_relief_inputs() -> dict:
+    """Loaded default inputs for :func:`tariff_relief` (reads package files):
+    the ``enacted`` and ``no_kor_deal`` regimes, the shipped tables and the
+    automakers' parameters as known on 2026-06-30."""
+    from ..core.parameters import ParameterReader, default_parameters
+    from .data import firm_inputs
+
+    system, schedule, table = shipped_tariff_data()
+    shares, costs = firm_inputs(ParameterReader(default_parameters(), "2026-06-30"))
+    return ReliefInputs(system.regime("enacted"), system.regime("no_kor_deal"), table.imports, system, schedule,
+                        firm_shares=shares, disclosed_costs_usd_bn=costs).kwargs()

@@ -25,7 +25,7 @@ from ..io.frame import ImportFrame
 from ..io.hts import Column1Schedule
 from .engine import TariffEngine
 from .measures import MeasureSet, TariffError, TariffSystem
-from .relief import _flows
+from .relief import year_flows
 
 COLUMNS = ("start", "stop", "regime", "case", "partner", "sector", "etr", "duty_usd_bn",
            "customs_value_usd_bn")
@@ -106,7 +106,7 @@ def rate_timeline(with_deal: MeasureSet, trade: ImportFrame, *, system: TariffSy
 
     def flows(year: int) -> pl.DataFrame:
         if year not in collapsed:
-            collapsed[year] = (_flows(table, year).group_by("product", "partner")
+            collapsed[year] = (year_flows(table, year).group_by("product", "partner")
                                .agg(pl.col("customs_value").sum()).sort("product", "partner"))
         return collapsed[year]
 

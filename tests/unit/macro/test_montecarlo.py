@@ -257,4 +257,4 @@ def test_simulate_report_has_fan_charts(tmp_path, capsys):
                  "--out", str(out)]) == 0
     html = (out / "index.html").read_text()
     assert "Fan charts" in html and "Uncertainty: the distribution of outcomes" in html
-    assert html.count("<svg") == 5
+    assert html.count("<svg") == 6          # 3 assessment charts, rate timeline, payoffs, fan chart
