@@ -110,10 +110,10 @@ def test_overlapping_measures_of_equal_rank_are_an_error(system, tmp_path):
 
 def test_every_source_is_cited_and_documented(system):
     from pathlib import Path
-    doc = (Path(__file__).resolve().parents[3] / "docs" / "data_sources_tariffs.md").read_text()
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "DATA_SOURCES.md").read_text()
     from tradepact.tariffs.stacking import RULE_SOURCES
     cited = {k for m in system.measures for k in m.cite} | {k for ks in RULE_SOURCES.values() for k in ks}
     assert {k for ks in RULE_SOURCES.values() for k in ks} <= set(system.measures.sources)
     for key in system.measures.sources:
         assert key in cited, f"source {key} is not cited by any measure"
-        assert f"`{key}`" in doc, f"source {key} missing from docs/data_sources_tariffs.md"
+        assert f"`{key}`" in doc, f"source {key} missing from docs/DATA_SOURCES.md"
