@@ -69,8 +69,16 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None,
         finally:
             client.close()
         return
-    cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                           processes=processes, dashboard_address=None)
+    import dask
+    # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_ set, which fixes
+    # glibc's mmap threshold: every array above 128 kB is then mapped and
+    # unmapped afresh, which halves the speed of the engines' chunk-sized
+    # arrays. Local workers keep glibc's default (adaptive) behaviour instead.
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
+                               processes=processes, dashboard_address=None)
     client = Client(cluster)
     try:
         yield client

@@ -339,7 +339,15 @@ class ShockSpec:
     def sample(self, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
         """Draws ``[start, stop)`` of every input, ``{path: (stop-start,) array}``."""
         eps = self.standard_normals(seed, start, stop)
-        z = eps @ self.cholesky.T
+        # z = eps L^T, summed term by term in a fixed order rather than by BLAS,
+        # whose order (and so the last bit) can depend on its number of threads.
+        chol = self.cholesky
+        z = np.empty_like(eps)
+        for j in range(self.k):
+            acc = eps[:, 0] * chol[j, 0]
+            for i in range(1, j + 1):
+                acc = acc + eps[:, i] * chol[j, i]
+            z[:, j] = acc
         return {p: np.ascontiguousarray(m.from_standard_normal(z[:, j]))
                 for j, (p, m) in enumerate(zip(self.paths, self.marginals))}
 

@@ -128,47 +128,72 @@ def disburse(schedule: Schedule, amount: Draws, years: np.ndarray, n: int) -> np
 def _convolve(issued: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """``out[:, t] = sum_s issued[:, s] * kernel[:, t - s]`` (per draw).
 
-    A kernel shared by all draws (shape ``(1, T)``) is applied as one matrix
-    product with its Toeplitz matrix; per-draw kernels are summed lag by lag.
+    The sum runs over the non-zero entries of a side shared by all draws (one
+    row) when there is one: a disbursement schedule moves cash in a few years,
+    a loan's receipts stop at its tenor. Only when both sides vary by draw
+    does it run over every lag. Plain element-wise sums, not a matrix product:
+    BLAS may sum in another order with another number of threads, and results
+    must not depend on the process that computes them.
     """
     T = issued.shape[1]
-    n = max(issued.shape[0], kernel.shape[0])
-    if kernel.shape[0] == 1:
-        lag = np.arange(T)[None, :] - np.arange(T)[:, None]
-        toeplitz = np.where(lag >= 0, kernel[0, np.clip(lag, 0, T - 1)], 0.0)
-        return issued @ toeplitz
-    out = np.zeros((n, T))
-    for a in range(T):
-        k = kernel[:, a:a + 1]
-        if np.any(k):
-            out[:, a:] += issued[:, :T - a] * k
+    out = np.zeros((max(issued.shape[0], kernel.shape[0]), T))
+    if issued.shape[0] == 1:
+        for s in np.flatnonzero(issued[0]):
+            out[:, s:] += issued[0, s] * kernel[:, :T - s]
+        return out
+    lags = np.flatnonzero(kernel[0]) if kernel.shape[0] == 1 else np.flatnonzero(np.any(kernel, axis=0))
+    for a in lags:
+        out[:, a:] += issued[:, :T - a] * kernel[:, a:a + 1]
+    return out
+
+
+def _rows(x: Draws) -> np.ndarray:
+    """``x`` as a column: ``(1, 1)`` for a number, ``(n, 1)`` for draws (no copy to n rows)."""
+    return np.asarray(x, dtype=float).reshape(-1, 1)
+
+
+def _powers(q: np.ndarray, T: int) -> np.ndarray:
+    """``q ** age`` for ages ``0 .. T-1``: ``(rows of q, T)``; by cumulative product for many rows."""
+    if q.shape[0] == 1:
+        return q ** np.arange(T, dtype=float)[None, :]
+    out = np.empty((q.shape[0], T))
+    out[:, 0] = 1.0
+    np.cumprod(np.broadcast_to(q, (q.shape[0], T - 1)), axis=1, out=out[:, 1:])
     return out
 
 
 def _loan_kernels(t: LoanTerms, n: int, T: int) -> np.ndarray:
-    """Receipts per unit lent at each age (0 = the disbursement year)."""
+    r"""Receipts per unit lent at each age (0 = the disbursement year).
+
+    With :math:`s_a = (1-p)^a` performing at the start of age :math:`a` and the
+    scheduled balance :math:`b_a` (1 through the grace period, then falling
+    linearly to 0 at the tenor), age :math:`a` pays interest and principal on
+    what performs through the year and recovers :math:`1 - \mathit{lgd}` of
+    what defaults: :math:`s_a[((1-p) r + (1-\mathit{lgd}) p)\, b_a + (1-p)(b_a - b_{a+1})]`.
+    Shape ``(1, T)`` when every term is shared by the draws, else ``(n, T)``.
+    """
     age = np.arange(T, dtype=float)[None, :]
-    p, r = col(t.annual_default_probability, n), col(t.interest_rate, n)
-    g, tenor = col(t.grace_years, n), col(t.tenor_years, n)
-    lgd = col(t.loss_given_default_share, n)
+    p, r = _rows(t.annual_default_probability), _rows(t.interest_rate)
+    g, tenor = _rows(t.grace_years), _rows(t.tenor_years)
+    lgd = _rows(t.loss_given_default_share)
     if np.any(tenor <= g):
         raise ScheduleError("a loan's tenor must be longer than its grace period",
                             expected="tenor_years > grace_years")
     m = tenor - g
-    surv = (1 - p) ** age                                 # performing share at start of age
     rem = 1 - np.clip(age - g, 0, m) / m                  # scheduled balance at start of age
     rem_next = 1 - np.clip(age + 1 - g, 0, m) / m
-    perf = surv * rem
-    return (1 - p) * r * perf + (1 - p) * surv * (rem - rem_next) + (1 - lgd) * p * perf
+    paying = (1 - p) * r + (1 - lgd) * p
+    return _powers(1 - p, T) * (paying * rem + (1 - p) * (rem - rem_next))
 
 
 def _guarantee_kernels(t: GuaranteeTerms, n: int, T: int) -> tuple[np.ndarray, np.ndarray]:
-    """(cash paid on calls, fees received) per unit of exposure issued, by age."""
+    """(cash paid on calls, fees received) per unit of exposure issued, by age;
+    ``(1, T)`` when every term is shared by the draws, else ``(n, T)``."""
     age = np.arange(T, dtype=float)[None, :]
-    p, lgc = col(t.annual_call_probability, n), col(t.loss_given_call_share, n)
-    tenor, fee = col(t.tenor_years, n), col(t.fee_rate, n)
+    p, lgc = _rows(t.annual_call_probability), _rows(t.loss_given_call_share)
+    tenor, fee = _rows(t.tenor_years), _rows(t.fee_rate)
     alive = np.clip(tenor - age, 0, 1)                   # part of year a covered
-    outstanding = (1 - p) ** age * alive
+    outstanding = _powers(1 - p, T) * alive
     return lgc * p * outstanding, fee * outstanding
 
 
