@@ -233,15 +233,20 @@ class CashFlowSchedule:
 
     def _sum(self, attr: str, *, funding: tuple[str, ...] | None = None, contingent: bool | None = None,
              instrument: str | None = None) -> np.ndarray:
-        out = np.zeros(self.gross_distributions.shape)
-        for tf in self.tranches:
-            if funding is not None and tf.funding not in funding:
-                continue
-            if instrument is not None and tf.instrument != instrument:
-                continue
-            if contingent is not None and (tf.instrument == "guarantee") != contingent:
-                continue
-            out = out + getattr(tf, attr)
+        parts = [getattr(tf, attr) for tf in self.tranches
+                 if (funding is None or tf.funding in funding)
+                 and (instrument is None or tf.instrument == instrument)
+                 and (contingent is None or (tf.instrument == "guarantee") == contingent)]
+        # Shared tranches (one row) are added up on one row, then the per-draw ones on all rows.
+        shared = np.zeros((1, self.gross_distributions.shape[1]))
+        for a in parts:
+            if a.shape[0] == 1:
+                shared += a
+        out = np.empty(self.gross_distributions.shape)
+        out[:] = shared
+        for a in parts:
+            if a.shape[0] != 1:
+                out += a
         return out
 
     @cached_property
