@@ -257,11 +257,13 @@ _SIM_KEYS = ("investor_npv_usd_bn", "investor_payoff_usd_bn", "host_payoff_usd_b
              "min_reserves_usd_bn", "peak_annual_cash_outflow_krw_tn")
 
 
-def _fmt_q(v: float) -> str:
+def _fmt_q(v: float, key: str = "") -> str:
     if v == float("inf"):
         return "never"
     if v == float("-inf") or v != v:
         return "n/a"
+    if key.endswith("_year"):
+        return f"{v:.0f}"
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
 
 
@@ -288,7 +290,7 @@ def simulate_cmd(scenarios: tuple[str, ...], draws: int, seed: int, uncertainty:
                  workers: int | None, scheduler: str | None, chunk: int | None, as_json: bool, out: Path | None,
                  no_progress: bool) -> None:
     """Monte Carlo of pledge designs: quantiles, fan charts, probabilities."""
-    from .macro.montecarlo import DEFAULT_CHUNK, SimulationSet, simulate
+    from .macro.montecarlo import DEFAULT_CHUNK, PAYOFF_LABELS, SimulationSet, simulate
     from .assess import load
     names = scenarios or DEFAULT_SCENARIOS
     holder = None if uncertainty.lower() == "none" else load(uncertainty)
@@ -308,8 +310,9 @@ def simulate_cmd(scenarios: tuple[str, ...], draws: int, seed: int, uncertainty:
         for r in results:
             t.add_column(r.name.split("/")[-1], justify="right")
         for key in _SIM_KEYS:
-            label = HEADLINE[key][0] if key in HEADLINE else key.replace("_", " ")
-            t.add_row(label, *[" / ".join(_fmt_q(v) for v in r.quantiles(keys=[key]).iloc[0]) for r in results])
+            label = (HEADLINE[key][0] if key in HEADLINE else PAYOFF_LABELS[key][0] if key in PAYOFF_LABELS
+                     else key.replace("_", " "))
+            t.add_row(label, *[" / ".join(_fmt_q(v, key) for v in r.quantiles(keys=[key]).iloc[0]) for r in results])
         for key in results[0].probabilities:
             t.add_row(f"P({key.replace('_', ' ')})", *[f"{r.probabilities[key]:.1%}" for r in results])
         console.print(t)

@@ -437,10 +437,12 @@ _NEVER_LAST = {"recoup_year", "profit_split_switch_year"}
 
 def _quantile(key: str, x: np.ndarray, q: Sequence[float]) -> np.ndarray:
     x = np.asarray(x, float)
+    # "Never" (inf) and "no IRR" (-inf) sort last and first; the empirical quantile
+    # (no interpolation) keeps them, where interpolating between two infinities gives nan.
     if key in _NEVER_LAST:
-        return np.quantile(np.where(np.isnan(x), np.inf, x), q)
+        return np.quantile(np.where(np.isnan(x), np.inf, x), q, method="inverted_cdf")
     if key == "investor_irr":            # no IRR: receipts never cover outflows
-        return np.quantile(np.where(np.isnan(x), -np.inf, x), q)
+        return np.quantile(np.where(np.isnan(x), -np.inf, x), q, method="inverted_cdf")
     if np.isnan(x).all():
         return np.full(len(q), np.nan)
     return np.nanquantile(x, q)
