@@ -8,6 +8,8 @@ was expected, so that interfaces can print it as it is, without a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -63,6 +65,12 @@ class ScenarioError(TradepactError):
 
 class ScheduleError(TradepactError):
     """A disbursement schedule cannot do what it is asked."""
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`` (did you mean A, B?)`` for the closest of ``choices``, or ``""``."""
+    close = difflib.get_close_matches(value, sorted(choices), n=3)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
 def with_value(message: str, *, location: Location | None, value: object,

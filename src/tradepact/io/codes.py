@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..core.errors import InputFileError, Location, with_value
+from ..core.errors import InputFileError, Location, did_you_mean, with_value
 
 CODES_ROOT = Path(__file__).resolve().parent.parent / "policy" / "codes"
 
@@ -57,13 +57,9 @@ class PartnerTable:
     def check(self, code: str, *, where: Location) -> str:
         c = code.strip().upper()
         if c not in self.codes:
-            import difflib
-
-            close = difflib.get_close_matches(c, sorted(self.codes), n=3)
             raise with_value("unknown partner", location=where, value=code,
                              expected="an ISO 3166 alpha-3 code listed in policy/codes/partners.csv"
-                                      + (f" (did you mean {', '.join(close)}?)" if close else ""),
-                             cls=InputFileError)
+                                      + did_you_mean(c, self.codes), cls=InputFileError)
         return c
 
     def group(self, name: str, *, where: Location) -> frozenset[str]:

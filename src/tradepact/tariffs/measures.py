@@ -48,7 +48,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..core.dates import Interval
-from ..core.errors import Location, ParameterError, TradepactError, with_value
+from ..core.errors import Location, ParameterError, TradepactError, did_you_mean, with_value
 from ..core.references import Reference
 from ..core.yamlio import LineDict, LineList, load_yaml_file, validation_error
 from ..io.codes import PartnerTable, load_partner_table
@@ -198,11 +198,8 @@ class MeasureSet:
         for m in self.measures:
             if m.id == measure_id:
                 return m
-        import difflib
-
-        close = difflib.get_close_matches(measure_id, [m.id for m in self.measures], n=3)
         raise with_value("unknown measure", location=Location(field="measure"), value=measure_id,
-                         expected="a measure id" + (f" such as {', '.join(close)}" if close else ""),
+                         expected="a measure id" + did_you_mean(measure_id, (m.id for m in self.measures)),
                          cls=TariffError)
 
     def references(self, m: TariffMeasure) -> tuple[Reference, ...]:

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..core.errors import InputFileError, Location, with_value
+from ..core.errors import InputFileError, Location, did_you_mean, with_value
 from ..io.codes import CODES_ROOT, PartnerTable, read_code_csv
 
 ISO3 = r"^[A-Z]{3}$"
@@ -94,13 +94,9 @@ class HSGroups:
 
     def check(self, name: str, where: Location) -> None:
         if name not in self.prefixes:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(self.prefixes), n=3)
             raise with_value("unknown product group", location=where, value=name,
                              expected="a group defined in policy/codes/hs_groups.csv"
-                                      + (f" (did you mean {', '.join(close)}?)" if close else ""),
-                             cls=InputFileError)
+                                      + did_you_mean(name, self.prefixes), cls=InputFileError)
 
     def mask(self, group: str, codes: np.ndarray) -> np.ndarray:
         """Boolean mask over distinct product codes: code starts with a group prefix."""
