@@ -130,13 +130,13 @@ def test_find_zopa_frontier_against_brute_force(brute):
     # Grid and optimiser points together are mutually non-dominated.
     a, b = np.array([p.investor for p in points]), np.array([p.host for p in points])
     assert brute_front(a, b).size == len(points)
-    # The zone: feasible grid designs giving both sides their reservation values (0 here).
-    zp = zone.payoffs
-    by_hand = zone.feasible & (zp.investor >= 0) & (zp.host >= 0)
+    # The zone: feasible grid designs giving both sides their reservation values.
+    vk, vh = zone.investor_reservation, zone.host_reservation
+    by_hand = zone.feasible & (zp.investor >= vk) & (zp.host >= vh)
     assert np.array_equal(zone.in_zone, by_hand)
     # The Nash point maximises the product of gains over the zone's frontier points.
-    inside = [p for p in points if p.investor >= 0 and p.host >= 0]
-    best = max(inside, key=lambda p: p.investor * p.host)
+    inside = [p for p in points if p.investor >= vk and p.host >= vh]
+    best = max(inside, key=lambda p: (p.investor - vk) * (p.host - vh))
     assert zone.nash.investor == best.investor and zone.nash.host == best.host
 
 
@@ -187,7 +187,7 @@ def test_each_proposal_sits_where_its_own_scenario_puts_it():
         assert pos.host == pytest.approx(u_h, rel=1e-9, abs=1e-9), pos.name
         assert pos.over_capacity_probability == float(over)
         assert pos.feasible == (not over)
-        assert pos.in_zone == (not over and u_k >= 0 and u_h >= 0)
+        assert pos.in_zone == (not over and u_k >= zone.investor_reservation and u_h >= zone.host_reservation)
     names = {p.name: p for p in zone.proposals}
     assert not names["us_kr_2025/us_october"].feasible            # USD 25 bn a year > the 20 bn capacity
     assert names["us_kr_2025/final"].feasible
