@@ -10,6 +10,7 @@ assessment can cite each input.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,18 @@ MACRO_LEVELS = ("fx_reserves_usd_bn", "reserve_income_usd_bn")
 #: Inputs read for each modelled year (see ``ParameterReader.series``).
 MACRO_SERIES = ("current_account_usd_bn", "gdp_usd_bn", "exchange_rate_krw_per_usd",
                 "usd_supply_capacity_usd_bn")
+
+
+@functools.lru_cache(maxsize=32)
+def _relief_inputs(with_deal: str, without_deal: str, partner: str, shares: tuple, costs: tuple,
+                   response: bool, method: str) -> ReliefInputs:
+    """One :class:`ReliefInputs` object per set of values, so that the tariff
+    results cached per inputs are shared by scenarios and Monte Carlo chunks."""
+    system, schedule, table = shipped_tariff_data()
+    params = ResponseParams.from_elasticities(load_elasticities()) if response else None
+    return ReliefInputs(system.regime(with_deal), system.regime(without_deal), table.imports, system, schedule,
+                        partner=partner, firm_shares=dict(shares), disclosed_costs_usd_bn=dict(costs),
+                        response=params, method=method)
 
 
 @dataclass(frozen=True)
@@ -158,25 +171,21 @@ class _Resolver:
         """The tariff engine's inputs: the scenario's two regimes, the shipped
         measures and trade table, and the automakers' parameters."""
         spec = self.sc.spec.tariffs
-        system, schedule, table = shipped_tariff_data()
-        trade = table.imports
-        regimes = {}
+        system, _, table = shipped_tariff_data()
         for key in ("with_deal", "without_deal"):
             name = getattr(spec, key)
             if name not in system.regimes:
                 raise with_value("unknown tariff regime", location=self.sc.locate(("tariffs", key)), value=name,
                                  expected="one of " + ", ".join(sorted(system.regimes)), cls=ScenarioError)
-            regimes[key] = system.regime(name)
         partner = self.sc.spec.investor
-        if partner not in set(trade.data["partner"].unique().to_list()):
+        if partner not in set(table.imports.data["partner"].unique().to_list()):
             raise with_value("the shipped trade table has no exports of the investor",
                              location=self.sc.locate(("investor",)), value=partner,
                              expected="a partner of the shipped trade table, e.g. KOR", cls=ScenarioError)
         shares, costs = firm_inputs(self.reader)
-        response = ResponseParams.from_elasticities(load_elasticities()) if spec.response else None
-        return ReliefInputs(regimes["with_deal"], regimes["without_deal"], trade, system, schedule,
-                            partner=partner, firm_shares=shares, disclosed_costs_usd_bn=costs,
-                            response=response, method=spec.method), table
+        inputs = _relief_inputs(spec.with_deal, spec.without_deal, partner, tuple(sorted(shares.items())),
+                                tuple(sorted(costs.items())), spec.response, spec.method)
+        return inputs, table
 
     def schedule(self, spec: Any, loc: tuple[Any, ...], start_year: int) -> Schedule:
         def year(v: Any, key: str) -> int:

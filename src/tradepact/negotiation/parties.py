@@ -24,7 +24,8 @@ investor discount factors :math:`D^K` and host discount factors :math:`D^H`
         + \underbrace{\sum_k h_k D^H_{k+1} + TV_H}_{\text{share of returns}}
         - \underbrace{\sum_k s_k\, \rho_k\, D^H_{k+1}}_{\text{tariff revenue forgone}}
 
-:math:`\tau_k` is the static tariff relief (the fall in the tariff bill),
+:math:`\tau_k` is the tariff relief of year :math:`k` (the fall in the
+investor's tariff bill from the tariff engine, :func:`relief_stream`),
 :math:`\iota` the share of it that accrues to the investor's exporters,
 :math:`\rho_k` the host's revenue forgone, :math:`I_{i,k}` the investment of
 kind :math:`i` landing in the host (cash-equity calls, company FDI, loans
@@ -172,9 +173,20 @@ def _grid(x: Draws, n: int, T: int) -> np.ndarray:
     raise ValueError(f"relief array of shape {a.shape} does not broadcast to ({n}, {T})")
 
 
+def _powers(base: np.ndarray, T: int) -> np.ndarray:
+    """``base ** k`` for ``k = 0..T-1``: one row when ``base`` (an ``(n, 1)``
+    column) is the same in every draw, else a cumulative product per draw."""
+    if base.shape[0] == 1 or np.all(base == base[0, 0]):
+        return float(base[0, 0]) ** np.arange(T, dtype=float)[None, :]
+    out = np.empty((base.shape[0], T))
+    out[:, 0] = 1.0
+    out[:, 1:] = base
+    return np.cumprod(out, axis=1)
+
+
 def _factors(rate: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray]:
-    k = np.arange(T, dtype=float)[None, :]
-    start = (1 + rate) ** -k
+    """Discount factors at the start and at the end of each year."""
+    start = _powers(1 / (1 + rate), T)
     return start, start / (1 + rate)
 
 
@@ -193,8 +205,7 @@ def relief_value(annual: Draws, withdrawal: Draws, rate: np.ndarray, T: int, *,
     n = rate.shape[0]
     a = _grid(annual, n, T)
     p = col(withdrawal, n)
-    k = np.arange(T, dtype=float)[None, :]
-    survive = (1 - p) ** k
+    survive = _powers(1 - p, T)
     _, end = _factors(rate, T)
     pv = (a * survive * end).sum(axis=1)
     if tail:
