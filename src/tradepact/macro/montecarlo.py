@@ -1,8 +1,8 @@
 r"""Monte Carlo: the distribution of outcomes of a pledge design.
 
 A scenario's ``uncertainty:`` block gives parameters distributions and its
-``correlations:`` block ties them with a Gaussian copula (format in
-``docs/uncertainty.md``). :func:`simulate` then
+``correlations:`` block ties them with a Gaussian copula (format in the README,
+section "Writing a scenario", and ``docs/negotiation.md`` section 4). :func:`simulate` then
 
 1. validates every distribution against its parameter (path, unit, range)
    and builds a :class:`~tradepact.macro.shocks.ShockSpec`;

@@ -27,3 +27,18 @@ def test_readme_scenario_example(tmp_path):
     # Capacity is 20 until 2026, then 18 from 2027.
     capacity = out.stress.capacity[0]
     assert capacity[0] == 20 and capacity[1] == 18
+
+
+def test_readme_uncertainty_example_simulates(tmp_path):
+    from tradepact.macro.montecarlo import simulate
+    block = re.search(r"```yaml\n(name: mine/.*?)```", README.read_text(), re.S).group(1)
+    path = tmp_path / "example.yaml"
+    path.write_text(block)
+    r = simulate(load_scenario(path), 500, 7)
+    yields = r.inputs["assumptions.vehicle.project_cash_yield_rate"]
+    fx = r.inputs["kr.macro.exchange_rate_krw_per_usd"]
+    # Triangular(0.03, 0.05, 0.08) with the mode at the README's overridden yield: mean 0.16 / 3.
+    assert yields.min() >= 0.03 and yields.max() <= 0.08
+    assert yields.mean() == pytest.approx(0.16 / 3, abs=0.002)
+    assert fx.min() >= 1200 and fx.max() <= 1700
+    assert np.corrcoef(yields, fx)[0, 1] < 0
