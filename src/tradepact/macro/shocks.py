@@ -157,18 +157,18 @@ class LogNormal:
         return LogNormal(self.mean, self.sd, max(low, self.low), min(high, self.high))
 
 
-@dataclass(frozen=True)
-class Uniform:
+class _Bounded:
+    """A distribution on ``[low, high]`` drawn by inverting its CDF."""
+
     low: float
     high: float
-    family = "uniform"
 
-    def __post_init__(self) -> None:
+    def _check_bounds(self) -> None:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
 
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        return self.low + u * (self.high - self.low)
+    def ppf(self, u: np.ndarray) -> np.ndarray:  # pragma: no cover - each family defines it
+        raise NotImplementedError
 
     def from_standard_normal(self, z: np.ndarray) -> np.ndarray:
         return self.ppf(_ndtr(z))
@@ -177,21 +177,33 @@ class Uniform:
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
+
+@dataclass(frozen=True)
+class Uniform(_Bounded):
+    low: float
+    high: float
+    family = "uniform"
+
+    def __post_init__(self) -> None:
+        self._check_bounds()
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + u * (self.high - self.low)
+
     @property
     def expected(self) -> float:
         return (self.low + self.high) / 2
 
 
 @dataclass(frozen=True)
-class Triangular:
+class Triangular(_Bounded):
     low: float
     mode: float
     high: float
     family = "triangular"
 
     def __post_init__(self) -> None:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        self._check_bounds()
         if not self.low <= self.mode <= self.high:
             raise ValueError(f"the mode ({self.mode:g}) must lie from low ({self.low:g}) "
                              f"to high ({self.high:g})")
@@ -202,13 +214,6 @@ class Triangular:
         left = a + np.sqrt(u * (b - a) * (c - a))
         right = b - np.sqrt((1 - u) * (b - a) * (b - c))
         return np.where(u < fc, left, right)
-
-    def from_standard_normal(self, z: np.ndarray) -> np.ndarray:
-        return self.ppf(_ndtr(z))
-
-    @property
-    def support(self) -> tuple[float, float]:
-        return (self.low, self.high)
 
     @property
     def expected(self) -> float:
