@@ -108,7 +108,9 @@ def test_counterfactual_regime_is_part_of_the_scenario(write_yaml):
 
 def test_tariff_figures_in_json_and_provenance(capsys):
     assert main(["assess", "--json", "--scenario", "us_kr_2025/final"]) == 0
-    data = json.loads(capsys.readouterr().out)["scenarios"][0]
+    def no_nan(token):
+        raise AssertionError(f"{token} is not JSON")
+    data = json.loads(capsys.readouterr().out, parse_constant=no_nan)["scenarios"][0]
     for key in ("tariff_savings_usd_bn_per_year", "deal_npv_investor_usd_bn", "deal_npv_host_usd_bn"):
         assert isinstance(data["headline"][key], float)
     assert {"tariff_savings_usd_bn", "tariff_bill_with_deal_usd_bn", "us_tariff_revenue_forgone_usd_bn"} <= set(
