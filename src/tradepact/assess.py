@@ -147,11 +147,11 @@ class Outcome:
             "min_reserves_usd_bn": s.min_reserves,
             "reserves_gap_end_usd_bn": s.baseline_reserves[:, -1] - s.reserves[:, -1],
             "tariff_savings_usd_bn_per_year": self.tariff_annual["tariff_savings_usd_bn"].mean(axis=1),
-            "investor_tariff_savings_pv_usd_bn": parts["investor_tariff_savings_usd_bn"],
-            "host_revenue_forgone_pv_usd_bn": parts["host_revenue_forgone_usd_bn"],
-            "host_investment_value_pv_usd_bn": parts["host_investment_value_usd_bn"],
-            "deal_npv_investor_usd_bn": self.payoffs.investor,
-            "deal_npv_host_usd_bn": self.payoffs.host,
+            "deal_npv_investor_usd_bn": np.broadcast_to(self.payoffs.investor, (n,)),
+            "deal_npv_host_usd_bn": np.broadcast_to(self.payoffs.host, (n,)),
+            "investor_surplus_usd_bn": np.broadcast_to(self.payoffs.investor_surplus, (n,)),
+            "host_surplus_usd_bn": np.broadcast_to(self.payoffs.host_surplus, (n,)),
+            **parts,        # the terms of both payoffs (present values)
         }
 
 

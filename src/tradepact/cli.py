@@ -252,7 +252,7 @@ def _progress(label: str, enabled: bool):
     return _Bar()
 
 
-_SIM_KEYS = ("investor_npv_usd_bn", "investor_payoff_usd_bn", "host_payoff_usd_bn", "recoup_year",
+_SIM_KEYS = ("investor_npv_usd_bn", "deal_npv_investor_usd_bn", "deal_npv_host_usd_bn", "recoup_year",
              "profit_split_switch_year", "peak_annual_reserve_funded_outflow_usd_bn", "years_over_capacity",
              "min_reserves_usd_bn", "peak_annual_cash_outflow_krw_tn")
 

@@ -160,8 +160,8 @@ def payoff_chart(results: "Sequence[SimulationResult]") -> str:
     """Distribution of each side's payoff against no deal, by scenario (box: 25-75 %,
     whiskers: 5-95 %)."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-    for ax, key, title in ((axes[0], "investor_payoff_usd_bn", "Investor payoff vs no deal (PV, USD bn)"),
-                           (axes[1], "host_payoff_usd_bn", "Host payoff vs no deal (PV, USD bn)")):
+    for ax, key, title in ((axes[0], "deal_npv_investor_usd_bn", "Investor payoff vs no deal (PV, USD bn)"),
+                           (axes[1], "deal_npv_host_usd_bn", "Host payoff vs no deal (PV, USD bn)")):
         data = [r.headline[key] for r in results]
         bp = ax.boxplot(data, whis=(5, 95), showfliers=False, patch_artist=True, orientation="horizontal")
         for k, patch in enumerate(bp["boxes"]):

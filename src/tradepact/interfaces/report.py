@@ -18,11 +18,9 @@ def _uncertainty_section(simulations: Any) -> dict[str, Any] | None:
         return None
     from .charts import fan_chart, payoff_chart
     results = list(getattr(simulations, "results", simulations))
-    keys = ["investor_npv_usd_bn", "investor_payoff_usd_bn", "host_payoff_usd_bn", "recoup_year",
+    keys = ["investor_npv_usd_bn", "deal_npv_investor_usd_bn", "deal_npv_host_usd_bn", "recoup_year",
             "peak_annual_reserve_funded_outflow_usd_bn", "years_over_capacity", "min_reserves_usd_bn"]
-    labels = {k: HEADLINE.get(k, (k, ""))[0] for k in keys}
-    labels.update({"investor_payoff_usd_bn": "Investor payoff vs no deal (PV)",
-                   "host_payoff_usd_bn": "Host payoff vs no deal (PV)"})
+    labels = {k: HEADLINE[k][0] for k in keys}
     rows = []
     for k in keys:
         cells = []

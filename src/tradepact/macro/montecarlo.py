@@ -403,11 +403,6 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     out = evaluate(resolved, stress_treatment=plan.stress, relief=plan.relief)
     parties, pay = out.parties, out.payoffs
     headline = {k: np.broadcast_to(np.asarray(v, float), (m,)).copy() for k, v in out.headline.items()}
-    headline.update({
-        "investor_payoff_usd_bn": pay.investor, "host_payoff_usd_bn": pay.host,
-        "investor_surplus_usd_bn": pay.investor_surplus, "host_surplus_usd_bn": pay.host_surplus,
-    })
-    headline.update({k: np.broadcast_to(v, (m,)).copy() for k, v in pay.parts.items()})
     krw = np.broadcast_to(out.annual["cash_outflow_krw_tn"], (m, len(out.years)))
     headline["peak_annual_cash_outflow_krw_tn"] = krw.max(axis=1)
     headline["total_cash_outflow_krw_tn"] = krw.sum(axis=1)
@@ -419,15 +414,10 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
             "relief_source": parties.relief.source}
 
 
-#: Labels of the figures a simulation adds to the assessment's headline figures.
+#: Labels of figures outside the assessment's headline table (``results.HEADLINE``).
 PAYOFF_LABELS: dict[str, tuple[str, str]] = {
-    "investor_payoff_usd_bn": ("Investor payoff vs no deal (PV)", "USD bn"),
-    "host_payoff_usd_bn": ("Host payoff vs no deal (PV)", "USD bn"),
     "investor_surplus_usd_bn": ("Investor payoff above reservation value", "USD bn"),
     "host_surplus_usd_bn": ("Host payoff above reservation value", "USD bn"),
-    "investor_tariff_savings_usd_bn": ("Investor tariff savings (PV)", "USD bn"),
-    "host_revenue_forgone_usd_bn": ("Host tariff revenue forgone (PV)", "USD bn"),
-    "host_investment_value_usd_bn": ("Host value of investment received (PV)", "USD bn"),
     "peak_annual_cash_outflow_krw_tn": ("Peak annual cash outflow in won", "KRW tn"),
     "total_cash_outflow_krw_tn": ("Total cash outflow in won (undiscounted)", "KRW tn"),
 }

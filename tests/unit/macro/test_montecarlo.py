@@ -148,7 +148,7 @@ def test_common_random_numbers_across_designs():
     a, b = s.results
     assert np.array_equal(a.inputs[YIELD], b.inputs[YIELD])
     assert a.uncertainty.source.endswith("final_uncertain.yaml")
-    assert s.compare("investor_payoff_usd_bn").shape == (3, 2)
+    assert s.compare("deal_npv_investor_usd_bn").shape == (3, 2)
 
 
 # ---------------------------------------------------------------- validation

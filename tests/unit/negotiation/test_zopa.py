@@ -202,6 +202,6 @@ def test_proposal_positions_with_draws_are_the_mean_of_their_own_simulation():
         uncertainty_from="us_kr_2025/final_uncertain", refine=0)
     for pos in zone.proposals:
         sim = simulate(pos.name, 64, seed=3, uncertainty_from="us_kr_2025/final_uncertain")
-        assert pos.investor == pytest.approx(sim.headline["investor_payoff_usd_bn"].mean(), rel=1e-9)
-        assert pos.host == pytest.approx(sim.headline["host_payoff_usd_bn"].mean(), rel=1e-9)
+        assert pos.investor == pytest.approx(sim.headline["deal_npv_investor_usd_bn"].mean(), rel=1e-9)
+        assert pos.host == pytest.approx(sim.headline["deal_npv_host_usd_bn"].mean(), rel=1e-9)
         assert pos.over_capacity_probability == pytest.approx(sim.probabilities["any_year_over_capacity"])

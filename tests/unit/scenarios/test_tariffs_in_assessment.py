@@ -85,7 +85,7 @@ def test_deal_npv_is_pledge_value_plus_discounted_savings(write_yaml):
     T = len(tau)
     pv = (tau / (1 + d) ** np.arange(1, T + 1)).sum() + tau[-1] / d / (1 + d) ** T
     h = s.headline
-    assert h["investor_tariff_savings_pv_usd_bn"] == pytest.approx(pv)
+    assert h["investor_tariff_savings_usd_bn"] == pytest.approx(pv)
     assert h["deal_npv_investor_usd_bn"] == pytest.approx(
         h["investor_npv_usd_bn"] + h["investor_terminal_value_usd_bn"] + pv)
 
