@@ -74,14 +74,8 @@ def _tariff_tables(a: Assessment, last_year: int) -> list[Table]:
     """One table per pair of tariff regimes: the investor's bill, savings and the
     host's revenue forgone by year, up to ``last_year``."""
     tables = []
-    groups: dict[tuple[str, str], list] = {}
-    for s in a.scenarios:
-        groups.setdefault(s.tariff_regimes, []).append(s)
-    for (with_deal, without_deal), members in groups.items():
-        s = members[0]
-        f = s.tariffs[(s.tariffs["sector"].isin(["all", "cars_and_parts"])) & (s.tariffs["year"] <= last_year)]
-        wide = f.pivot_table(index="year", columns="item", values="value")
-        basis = f.groupby("year")["basis"].agg(lambda b: "proj." if (b == "projected").any() else "in force")
+    for (with_deal, without_deal), members in a.tariff_groups():
+        wide = members[0].tariff_years(last_year)
         firms = [c[: -len("_tariff_savings_usd_bn")] for c in wide.columns
                  if c.endswith("_tariff_savings_usd_bn") and c != "tariff_savings_usd_bn"]
         cols = [("tariff_bill_without_deal_usd_bn", "bill without deal"), ("tariff_bill_with_deal_usd_bn", "bill with deal"),
@@ -97,7 +91,7 @@ def _tariff_tables(a: Assessment, last_year: int) -> list[Table]:
         t.add_column("rates")
         for y in wide.index:
             t.add_row(str(int(y)), *[f"{wide.at[y, c]:.2f}" if c in wide.columns else "" for c, _ in cols],
-                      basis[y])
+                      "proj." if wide.at[y, "basis"] == "projected" else "in force")
         tables.append(t)
     return tables
 

@@ -136,6 +136,24 @@ class ScenarioAssessment:
         order = [s for s in table.index if s != "all"] + (["all"] if "all" in table.index else [])
         return table.loc[order]
 
+    def tariff_years(self, last_year: int | None = None) -> pd.DataFrame:
+        """The investor's bill, savings (with each automaker's part) and the
+        host's revenue forgone by year (columns are the tariff items), with a
+        ``basis`` column: ``projected`` if any of the year's rates is."""
+        f = self.tariffs[self.tariffs["sector"].isin(["all", "cars_and_parts"])
+                         & ~self.tariffs["item"].str.startswith("etr_")]
+        if last_year is not None:
+            f = f[f["year"] <= last_year]
+        wide = f.pivot_table(index="year", columns="item", values="value")
+        wide["basis"] = f.groupby("year")["basis"].agg(lambda b: "projected" if (b == "projected").any() else "in_force")
+        return wide
+
+    @property
+    def disclosure_years(self) -> list[int]:
+        """Years for which an automaker disclosed its tariff cost."""
+        f = self.tariffs
+        return sorted(int(y) for y in f.loc[f["item"].str.endswith("_disclosed_tariff_cost_usd_bn"), "year"].unique())
+
     def firm_tariffs(self, year: int) -> pd.DataFrame:
         """Each automaker's modelled tariff bill and savings in ``year`` beside the
         cost it disclosed for that year (NaN if none)."""
@@ -208,6 +226,14 @@ class Assessment:
 
     def provenance_frame(self) -> pd.DataFrame:
         return pd.concat([s.provenance_frame() for s in self.scenarios], ignore_index=True)
+
+    def tariff_groups(self) -> list[tuple[tuple[str, str], list[ScenarioAssessment]]]:
+        """Scenarios grouped by their pair of tariff regimes (with, without the deal):
+        scenarios in one group share all their tariff figures."""
+        groups: dict[tuple[str, str], list[ScenarioAssessment]] = {}
+        for s in self.scenarios:
+            groups.setdefault(s.tariff_regimes, []).append(s)
+        return list(groups.items())
 
     def timeline_frame(self) -> pd.DataFrame:
         """Effective tariff rates over time for every regime the scenarios use

@@ -56,19 +56,14 @@ def _zone_section(zone: Any) -> dict[str, Any] | None:
 def _tariff_sections(assessment: Assessment) -> list[dict[str, Any]]:
     """One section per pair of tariff regimes: sectors in the pledge's first two
     years and the automakers' modelled bills beside their disclosed costs."""
-    groups: dict[tuple[str, str], list] = {}
-    for s in assessment.scenarios:
-        groups.setdefault(s.tariff_regimes, []).append(s)
     out = []
-    for (with_deal, without_deal), members in groups.items():
+    for (with_deal, without_deal), members in assessment.tariff_groups():
         s = members[0]
         y1 = int(s.annual["year"].min())
         first, second = s.tariff_sectors(y1), s.tariff_sectors(y1 + 1)
         rows = [(sector, [f"{first.at[sector, c]:,.2f}" for c in first.columns]
                  + [f"{second.at[sector, 'tariff_savings_usd_bn']:,.2f}"]) for sector in first.index]
-        years = sorted(int(y) for y in s.tariffs.loc[s.tariffs["item"].str.endswith("_disclosed_tariff_cost_usd_bn"),
-                                                    "year"].unique())
-        firms = [(y, s.firm_tariffs(y)) for y in years]
+        firms = [(y, s.firm_tariffs(y)) for y in s.disclosure_years]
         out.append({"with_deal": with_deal, "without_deal": without_deal, "names": [m.name for m in members],
                     "timeline": rate_timeline_chart(s.rate_timeline),
                     "year": y1, "rows": rows, "firms": firms,
