@@ -97,12 +97,10 @@ class Outcome:
     def tariff_annual(self) -> dict[str, np.ndarray]:
         """The tariff engine's yearly figures for the investor's exports (the
         same in every draw), each ``(n_draws, n_years)``."""
-        r, years = self.relief, [int(y) for y in self.years]
-        shape = self.flows.cash_out.shape
+        r, shape = self.relief, self.flows.cash_out.shape
 
         def row(item: str, partner: str | None = None, sector: str = "all") -> np.ndarray:
-            values = r.item(item, partner=partner, sector=sector).reindex(years).to_numpy(float)
-            return np.broadcast_to(values, shape)
+            return np.broadcast_to(r.series(item, self.years, partner=partner, sector=sector), shape)
 
         out = {
             "tariff_bill_without_deal_usd_bn": row("tariff_bill_without_deal_usd_bn", r.partner),

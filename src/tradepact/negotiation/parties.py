@@ -296,9 +296,8 @@ def relief_stream(relief: EngineRelief, years: np.ndarray, reader: ParameterRead
     static volumes). The withdrawal probability is read from parameters.
     """
     d = draws or {}
-    yrs = [int(y) for y in years]
-    savings = relief.item("tariff_savings_usd_bn", partner=relief.partner).reindex(yrs).to_numpy(float)[None, :]
-    forgone = relief.item("us_revenue_forgone_usd_bn").reindex(yrs).to_numpy(float)[None, :]
+    savings = relief.series("tariff_savings_usd_bn", years, partner=relief.partner)[None, :]
+    forgone = relief.series("us_revenue_forgone_usd_bn", years)[None, :]
     if np.isnan(savings).any() or np.isnan(forgone).any():
         raise ValueError("the tariff relief does not cover every modelled year")
     incidence = np.asarray(_number(reader, RELIEF_PATHS["incidence"], d), float)

@@ -48,6 +48,11 @@ class TariffRelief:
             f = f[f["partner"] == partner]
         return f.set_index("year")["value"]
 
+    def series(self, item: str, years: Sequence[int], *, sector: str = "all",
+               partner: str | None = None) -> np.ndarray:
+        """``item`` for each of ``years`` as a float array (NaN where missing)."""
+        return self.item(item, sector=sector, partner=partner).reindex([int(y) for y in years]).to_numpy(float)
+
 
 def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_dt.date, float, str]]:
     """(rate date, weight in the year, basis) pieces covering calendar ``year``."""
