@@ -10,7 +10,6 @@ assessment can cite each input.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +23,8 @@ from .core.scenario import (
     UpfrontSpec,
 )
 from .macro.stress import MacroPosition
-from .tariffs.data import TradeTable, firm_inputs, load_elasticities
-from .tariffs.relief import ReliefInputs, shipped_tariff_data
-from .tariffs.response import ResponseParams
+from .tariffs.data import TradeTable, firm_inputs
+from .tariffs.relief import ReliefInputs, shipped_relief, shipped_tariff_data
 from .vehicle.cashflows import disburse
 from .vehicle.instruments import (
     DEFAULT_FUNDING, CappedAnnual, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
@@ -69,18 +67,6 @@ MACRO_LEVELS = ("fx_reserves_usd_bn", "reserve_income_usd_bn")
 #: Inputs read for each modelled year (see ``ParameterReader.series``).
 MACRO_SERIES = ("current_account_usd_bn", "gdp_usd_bn", "exchange_rate_krw_per_usd",
                 "usd_supply_capacity_usd_bn")
-
-
-@functools.lru_cache(maxsize=32)
-def _relief_inputs(with_deal: str, without_deal: str, partner: str, shares: tuple, costs: tuple,
-                   response: bool, method: str) -> ReliefInputs:
-    """One :class:`ReliefInputs` object per set of values, so that the tariff
-    results cached per inputs are shared by scenarios and Monte Carlo chunks."""
-    system, schedule, table = shipped_tariff_data()
-    params = ResponseParams.from_elasticities(load_elasticities()) if response else None
-    return ReliefInputs(system.regime(with_deal), system.regime(without_deal), table.imports, system, schedule,
-                        partner=partner, firm_shares=dict(shares), disclosed_costs_usd_bn=dict(costs),
-                        response=params, method=method)
 
 
 @dataclass(frozen=True)
@@ -183,7 +169,7 @@ class _Resolver:
                              location=self.sc.locate(("investor",)), value=partner,
                              expected="a partner of the shipped trade table, e.g. KOR", cls=ScenarioError)
         shares, costs = firm_inputs(self.reader)
-        inputs = _relief_inputs(spec.with_deal, spec.without_deal, partner, tuple(sorted(shares.items())),
+        inputs = shipped_relief(spec.with_deal, spec.without_deal, partner, tuple(sorted(shares.items())),
                                 tuple(sorted(costs.items())), spec.response, spec.method)
         return inputs, table
 

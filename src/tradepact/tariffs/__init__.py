@@ -18,7 +18,7 @@ from .engine import RateExplanation, RateGrid, TariffEngine, TariffResult, defau
 from .measures import (AUTHORITIES, MeasureSet, Regime, TariffError, TariffMeasure, TariffSystem,
                        default_tariff_system, load_measures, load_tariff_system)
 from .panel import RatePanel
-from .relief import ReliefInputs, TariffRelief, shipped_relief_inputs, shipped_tariff_data, tariff_relief
+from .relief import ReliefInputs, TariffRelief, shipped_relief, shipped_relief_inputs, shipped_tariff_data, tariff_relief
 from .response import ResponseParams, import_response, summarise_response
 from .stacking import STACKING_RULES, apply_stacking
 from .timeline import rate_timeline
@@ -28,7 +28,7 @@ __all__ = [
     "default_tariff_system", "load_measures", "load_tariff_system",
     "RateExplanation", "RateGrid", "TariffEngine", "TariffResult", "default_schedule", "RatePanel",
     "STACKING_RULES", "apply_stacking", "ResponseParams", "import_response", "summarise_response",
-    "ReliefInputs", "TariffRelief", "shipped_relief_inputs", "shipped_tariff_data", "tariff_relief",
+    "ReliefInputs", "TariffRelief", "shipped_relief", "shipped_relief_inputs", "shipped_tariff_data", "tariff_relief",
     "TradeTable", "load_elasticities", "load_firm_parameters", "load_trade_table",
     "rate_timeline",
 ]

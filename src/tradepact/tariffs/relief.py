@@ -287,6 +287,23 @@ def shipped_tariff_data() -> tuple[TariffSystem, Column1Schedule, TradeTable]:
     return default_tariff_system(), default_schedule(), load_trade_table()
 
 
+@functools.lru_cache(maxsize=32)
+def shipped_relief(with_deal: str = "enacted", without_deal: str = "no_kor_deal", partner: str = "KOR",
+                   firm_shares: tuple[tuple[str, float], ...] = (),
+                   disclosed_costs: tuple[tuple[str, tuple[int, float]], ...] = (),
+                   response: bool = False, method: str = "legal") -> ReliefInputs:
+    """:class:`ReliefInputs` on the shipped measures and tables (reads package
+    files), one object per set of arguments so that results cached per inputs
+    are shared. ``response`` uses the shipped elasticities."""
+    from .data import load_elasticities
+
+    system, schedule, table = shipped_tariff_data()
+    params = ResponseParams.from_elasticities(load_elasticities()) if response else None
+    return ReliefInputs(system.regime(with_deal), system.regime(without_deal), table.imports, system, schedule,
+                        partner=partner, firm_shares=dict(firm_shares), disclosed_costs_usd_bn=dict(disclosed_costs),
+                        response=params, method=method)
+
+
 def shipped_relief_inputs() -> dict:
     """Loaded default inputs for :func:`tariff_relief` (reads package files):
     the ``enacted`` and ``no_kor_deal`` regimes, the shipped tables and the
@@ -294,7 +311,6 @@ def shipped_relief_inputs() -> dict:
     from ..core.parameters import ParameterReader, default_parameters
     from .data import firm_inputs
 
-    system, schedule, table = shipped_tariff_data()
     shares, costs = firm_inputs(ParameterReader(default_parameters(), "2026-06-30"))
-    return ReliefInputs(system.regime("enacted"), system.regime("no_kor_deal"), table.imports, system, schedule,
-                        firm_shares=shares, disclosed_costs_usd_bn=costs).kwargs()
+    return shipped_relief(firm_shares=tuple(sorted(shares.items())),
+                          disclosed_costs=tuple(sorted(costs.items()))).kwargs()
