@@ -74,7 +74,8 @@ def test_a_frame_without_the_columns_is_an_error():
 def test_chart_of_the_shipped_timeline():
     import datetime as dt
 
-    from tradepact.tariffs import default_schedule, default_tariff_system, load_trade_table, rate_timeline
+    from tradepact.tariffs import rate_timeline
+    from tradepact.io.tariff_data import default_schedule, default_tariff_system, load_trade_table
 
     system = default_tariff_system()
     f = rate_timeline(system.regime("enacted"), load_trade_table().imports, system=system,

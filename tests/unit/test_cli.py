@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tradepact.cli import main
+from tradepact.interfaces.cli import main
 
 
 def run(args, capsys):

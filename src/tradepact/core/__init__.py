@@ -1,16 +1,16 @@
-"""Policy-free core: dates, references, parameters, scenarios, errors."""
+"""Policy-free core: dates, references, units, parameters, scenarios, instruments, errors."""
 
-from .dates import Interval, parse_date
-from .errors import TradepactError
-from .parameters import (
-    DatedValue, Parameter, ParameterNode, ParameterReader, ParameterUse, default_parameters,
-    load_parameters,
-)
-from .references import Reference
-from .scenario import Scenario, ScenarioSpec, load_scenario, shipped_scenario, shipped_scenarios
+from .lazy import lazy
 
-__all__ = [
-    "DatedValue", "Interval", "Parameter", "ParameterNode", "ParameterReader", "ParameterUse",
-    "Reference", "Scenario", "ScenarioSpec", "TradepactError", "default_parameters",
-    "load_parameters", "load_scenario", "parse_date", "shipped_scenario", "shipped_scenarios",
-]
+_EXPORTS = {
+    **dict.fromkeys(("Interval", "parse_date"), ".dates"),
+    "TradepactError": ".errors",
+    **dict.fromkeys(("DatedValue", "Parameter", "ParameterNode", "ParameterReader", "ParameterUse",
+                     "default_parameters", "load_parameters"), ".parameters"),
+    "Reference": ".references",
+    **dict.fromkeys(("Scenario", "ScenarioSpec", "load_scenario", "shipped_scenario", "shipped_scenarios"),
+                    ".scenario"),
+    **dict.fromkeys(("INSTRUMENTS", "InstrumentSpec"), ".instruments"),
+}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -26,13 +26,15 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
-    BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator,
+    BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, create_model, field_validator,
+    model_validator,
 )
 
 from .dates import MIN_DATE, Interval
+from .instruments import ALL_TERMS, Funding, Instrument
 from .errors import Location, ParameterError, ScenarioError, with_value
 from .parameters import Parameter, ParameterNode
 from .references import Reference
@@ -89,21 +91,10 @@ ScheduleSpec = Annotated[
     Field(discriminator="kind")]
 
 
-class TermsSpec(_Strict):
-    """Instrument terms; each defaults to a cited assumption parameter."""
-
-    cash_yield_rate: Number | None = None
-    interest_rate: Number | None = None
-    tenor_years: Number | None = None
-    grace_years: Number | None = None
-    annual_default_probability: Number | None = None
-    loss_given_default_share: Number | None = None
-    annual_call_probability: Number | None = None
-    loss_given_call_share: Number | None = None
-    fee_rate: Number | None = None
-
-
-Instrument = Literal["cash_equity", "loan", "guarantee", "company_fdi"]
+#: Instrument terms; each defaults to a cited parameter (``INSTRUMENTS[...].term_paths``).
+TermsSpec = create_model(
+    "TermsSpec", __base__=_Strict, __doc__="Instrument terms; each defaults to a cited assumption parameter.",
+    **{t: (Optional[Number], None) for t in ALL_TERMS})
 
 
 class TrancheSpec(_Strict):
@@ -112,7 +103,7 @@ class TrancheSpec(_Strict):
     instrument: Instrument
     amount_usd_bn: Number
     schedule: ScheduleSpec
-    funding: Literal["reserves", "borrowing", "corporate"] | None = Field(
+    funding: Funding | None = Field(
         None, description="Who pays: reserves (FX authorities), borrowing (state institutions "
                           "raising USD abroad) or corporate. Default: reserves for cash_equity, "
                           "borrowing for loan and guarantee, corporate for company_fdi")
@@ -323,6 +314,17 @@ class Scenario:
     def name(self) -> str:
         return self.spec.name
 
+    @classmethod
+    def load(cls, item: "str | Path | Scenario") -> "Scenario":
+        """A scenario from a shipped name (``us_kr_2025/final``), a file path or an
+        already loaded object."""
+        if isinstance(item, Scenario):
+            return item
+        text = str(item)
+        if _shipped_path(text) is not None and not text.endswith((".yaml", ".yml")):
+            return shipped_scenario(text)
+        return load_scenario(Path(text))
+
     def locate(self, loc: tuple[Any, ...]) -> Location:
         from .yamlio import line_of
         field = dotted(loc)
@@ -331,7 +333,7 @@ class Scenario:
 
     def reference(self, field: str) -> Reference:
         return Reference(title=f"Scenario {self.spec.name}: {self.spec.title}",
-                         href=_href(self.source), publisher="tradepact scenario file",
+                         href=source_href(self.source), publisher="tradepact scenario file",
                          date=self.spec.as_of, pinpoint=field, kind="scenario")
 
     def apply_overlay(self, tree: ParameterNode) -> ParameterNode:
@@ -371,7 +373,8 @@ class Scenario:
         return tree
 
 
-def _href(source: str) -> str:
+def source_href(source: str) -> str:
+    """A citation address for a scenario file: ``tradepact:scenarios/...`` for shipped ones."""
     p = Path(source)
     try:
         return "tradepact:scenarios/" + p.resolve().relative_to(SCENARIO_ROOT).as_posix()

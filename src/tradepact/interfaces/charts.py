@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from ..results import Assessment  # noqa: E402
+from ..results.assessment import Assessment  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence

@@ -7,7 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..results import HEADLINE, Assessment, format_value
+from ..results.assessment import HEADLINE, Assessment
+from .format import format_value
 from .charts import all_charts, rate_timeline_chart
 from .export import atomic_write, prepare_dir, write_tables
 

@@ -1,14 +1,15 @@
-"""Trade data in, one validated shape out: :class:`ImportFrame` and its loaders."""
+"""Trade data and code tables in, one validated shape out: :class:`ImportFrame`, loaders, shipped files."""
 
-from .codes import PartnerTable, load_partner_table
-from .frame import ImportFrame, TradeDataError
-from .hts import Column1Schedule, ScheduleError, parse_rate, parse_special
-from .loaders import (Concordance, load_baci, load_baci_country_codes, load_census_country_codes,
-                      load_census_imports, load_comtrade_bulk, load_hs_concordance)
+from ..core.lazy import lazy
 
-__all__ = [
-    "ImportFrame", "TradeDataError", "PartnerTable", "load_partner_table",
-    "Column1Schedule", "ScheduleError", "parse_rate", "parse_special",
-    "Concordance", "load_baci", "load_baci_country_codes", "load_census_country_codes",
-    "load_census_imports", "load_comtrade_bulk", "load_hs_concordance",
-]
+_EXPORTS = {
+    **dict.fromkeys(("PartnerTable", "load_partner_table"), ".codes"),
+    **dict.fromkeys(("ImportFrame", "TradeDataError"), ".frame"),
+    **dict.fromkeys(("Column1Schedule", "ScheduleError", "parse_rate", "parse_special"), ".hts"),
+    **dict.fromkeys(("Concordance", "load_baci", "load_baci_country_codes", "load_census_country_codes",
+                     "load_census_imports", "load_comtrade_bulk", "load_hs_concordance"), ".loaders"),
+    **dict.fromkeys(("TradeTable", "default_schedule", "default_tariff_system", "load_hs_groups",
+                     "load_measures", "load_tariff_system", "load_trade_table"), ".tariff_data"),
+}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -137,7 +137,7 @@ class ImportFrame:
         return sorted(self.data["period"].unique().to_list())
 
     def to_pandas(self) -> Any:
-        return self.data.to_pandas()
+        return polars_to_pandas(self.data)
 
     def aggregate(self, hs_digits: int = 6) -> "ImportFrame":
         """Sum flows up to ``hs_digits`` (2, 4, 6, 8) by product prefix."""
@@ -163,3 +163,35 @@ class ImportFrame:
         if periods is not None:
             df = df.filter(pl.col("period").is_in(list(periods)))
         return ImportFrame(df, self.source)
+
+
+def polars_to_pandas(df: pl.DataFrame) -> "Any":
+    """A Polars frame as a pandas frame, column by column through NumPy (no
+    pyarrow needed); categorical and enum columns become strings, dates numpy dates."""
+    import pandas as pd
+    cols = {}
+    for name, s in zip(df.columns, df.get_columns()):
+        if s.dtype in (pl.Categorical,) or isinstance(s.dtype, pl.Enum):
+            s = s.cast(pl.Utf8)
+        cols[name] = s.to_numpy()
+    return pd.DataFrame(cols, columns=df.columns)
+
+
+def read_import_csv(path: "str | Any") -> ImportFrame:
+    """An :class:`ImportFrame` from a CSV with ``product, partner, period, customs_value``
+    (a user's file: errors name the file and the problem, never its contents)."""
+    from pathlib import Path
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError("file not found", location=Location(str(p)),
+                             expected="a CSV with product, partner, period, customs_value")
+    try:
+        df = pl.read_csv(p, schema_overrides={"product": pl.Utf8, "partner": pl.Utf8})
+    except (OSError, pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot be read as CSV ({exc.__class__.__name__})", location=Location(str(p)),
+                             expected="a UTF-8 CSV with a header line") from None
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise InputFileError(f"column '{missing[0]}' is missing", location=Location(str(p), 1, missing[0]),
+                             expected="a header with product, partner, period, customs_value")
+    return ImportFrame.from_polars(df, source=str(p))

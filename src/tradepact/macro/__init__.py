@@ -1,4 +1,4 @@
-"""Macro stress: the pledge against the investor's reserves and external accounts."""
+"""Macro engines: the pledge against the investor's reserves and external accounts, and joint draws."""
 
 from .stress import MacroPosition, StressResult, stress
 

@@ -52,8 +52,9 @@ class MacroPosition:
     reserve_income_usd_bn: Draws
     current_account_usd_bn: Draws
     gdp_usd_bn: Draws
-    exchange_rate_krw_per_usd: Draws
+    exchange_rate_lcu_per_usd: Draws
     usd_supply_capacity_usd_bn: Draws
+    currency: str = "KRW"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class StressResult:
     current_account: np.ndarray
     gdp: np.ndarray
     exchange_rate: np.ndarray
+    currency: str = "KRW"
 
     @cached_property
     def outflow_to_reserve_income(self) -> np.ndarray:
@@ -107,8 +109,9 @@ class StressResult:
         return self.reserves.min(axis=1)
 
     @cached_property
-    def outflow_krw_tn(self) -> np.ndarray:
-        """All pledge outflow converted at the reference exchange rate, KRW trillions."""
+    def outflow_lcu_tn(self) -> np.ndarray:
+        """All pledge outflow converted at the year's exchange rate, trillions of
+        the investor's currency (``currency``)."""
         return self.total_out * self.exchange_rate / 1000.0
 
 
@@ -141,5 +144,5 @@ def stress(position: MacroPosition, reserve_out: np.ndarray, reserve_in: np.ndar
         capacity=grid(position.usd_supply_capacity_usd_bn),
         current_account=grid(position.current_account_usd_bn),
         gdp=grid(position.gdp_usd_bn),
-        exchange_rate=grid(position.exchange_rate_krw_per_usd),
+        exchange_rate=grid(position.exchange_rate_lcu_per_usd), currency=position.currency,
     )

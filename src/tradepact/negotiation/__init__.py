@@ -1,16 +1,17 @@
-"""Negotiation: each side's payoff, the design space, the zone of agreement, the frontier."""
+"""Negotiation engines: each side's payoff, the design space, the Pareto frontier.
 
-from .parties import (
-    Host, Investor, Party, PartyInputs, Payoffs, TariffRelief, parties_from_parameters, payoffs,
-    relief_stream,
-)
-from .zopa import (
-    DIMENSIONS, DesignSpace, FrontierPoint, ProposalPosition, ZoneOfAgreement, evaluate_designs, find_zopa,
-    pareto_front, solve_frontier, template_from_scenario,
-)
+Pure maths over a resolved design template; the study that prices a grid and
+places proposals is :mod:`tradepact.studies.zopa`.
+"""
 
-__all__ = [
-    "DIMENSIONS", "DesignSpace", "FrontierPoint", "Host", "Investor", "Party", "PartyInputs", "Payoffs",
-    "ProposalPosition", "TariffRelief", "ZoneOfAgreement", "evaluate_designs",
-    "find_zopa", "pareto_front", "parties_from_parameters", "payoffs", "relief_stream", "solve_frontier", "template_from_scenario",
-]
+from ..core.lazy import lazy
+
+_EXPORTS = {
+    **dict.fromkeys(("Host", "Investor", "Party", "PartyInputs", "Payoffs", "ReliefStream", "payoffs",
+                     "relief_stream", "relief_value"), ".parties"),
+    **dict.fromkeys(("DIMENSIONS", "DEFAULT_BOUNDS", "DEFAULT_GRID", "DesignPayoffs", "DesignSpace",
+                     "DesignTemplate", "design_of", "design_vehicle", "evaluate_designs"), ".design"),
+    **dict.fromkeys(("FrontierPoint", "ProposalPosition", "pareto_front", "solve_frontier"), ".frontier"),
+}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -39,50 +39,26 @@ survival-weighted series). Under the **hard** treatment of FX stress
 acceptable to the investor; under **penalty** it costs :math:`\kappa` per
 excess dollar.
 
-The tariff relief is an explicit input (:class:`TariffRelief`), so that the
+The tariff relief is an explicit input (:class:`ReliefStream`), so that the
 payoffs do not depend on how it is computed; :func:`relief_stream` builds it
 from the tariff engine's annual figures for the scenario's two regimes.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
-from ..core.parameters import ParameterNode, ParameterReader, ParameterUse
 from ..macro.stress import StressResult
 from ..tariffs.relief import TariffRelief as EngineRelief
 from ..vehicle.cashflows import CashFlowSchedule, Draws, col
 
 StressTreatment = Literal["hard", "penalty"]
-NEGOTIATION = "assumptions.negotiation"
-
-#: Parameter paths the payoffs read (the host's value of each instrument by name).
-HOST_VALUE_PATHS: dict[str, str] = {
-    "cash_equity": f"{NEGOTIATION}.host.cash_equity_value_share",
-    "company_fdi": f"{NEGOTIATION}.host.company_fdi_value_share",
-    "loan": f"{NEGOTIATION}.host.loan_value_share",
-    "guarantee": f"{NEGOTIATION}.host.guarantee_value_share",
-}
-RELIEF_PATHS = {
-    "incidence": f"{NEGOTIATION}.tariff_relief.exporter_incidence_share",
-    "withdrawal": f"{NEGOTIATION}.tariff_relief.annual_withdrawal_probability",
-}
-PARTY_PATHS = {
-    "investor_reservation": f"{NEGOTIATION}.investor.reservation_value_usd_bn",
-    "stress_penalty": f"{NEGOTIATION}.investor.stress_penalty_share",
-    "max_over_capacity": f"{NEGOTIATION}.investor.max_over_capacity_probability",
-    "host_reservation": f"{NEGOTIATION}.host.reservation_value_usd_bn",
-    "host_discount": f"{NEGOTIATION}.host.discount_rate",
-}
-
-
 # ---------------------------------------------------------------- inputs
 @dataclass(frozen=True)
-class TariffRelief:
+class ReliefStream:
     """The tariff relief a deal buys, USD bn per year.
 
     ``investor_savings_usd_bn`` is the investor's annual tariff savings and
@@ -217,7 +193,7 @@ def relief_value(annual: Draws, withdrawal: Draws, rate: np.ndarray, T: int, *,
 
 
 def payoffs(flows: CashFlowSchedule, stress: StressResult, investor: Investor, host: Host,
-            relief: TariffRelief) -> Payoffs:
+            relief: ReliefStream) -> Payoffs:
     """Both sides' payoffs for every row of ``flows`` (see the module docstring)."""
     n, T = flows.cash_out.shape
     dk = col(investor.discount_rate, n)
@@ -272,71 +248,37 @@ def payoffs(flows: CashFlowSchedule, stress: StressResult, investor: Investor, h
                    col(host.reservation_value_usd_bn, n)[:, 0].copy())
 
 
-# ---------------------------------------------------------------- from parameters
+# ---------------------------------------------------------------- inputs of both sides
 @dataclass(frozen=True)
 class PartyInputs:
+    """Both sides and the terms that turn the tariff engine's figures into a
+    relief stream (read from parameters by :mod:`tradepact.resolve`)."""
+
     investor: Investor
     host: Host
-    relief: TariffRelief
-    provenance: tuple[ParameterUse, ...]
+    incidence: Draws = 1.0
+    withdrawal: Draws = 0.0
 
 
-def _number(reader: ParameterReader, path: str, draws: dict[str, Any]) -> Draws:
-    value = reader.number(path)
-    return draws.get(path, value)
-
-
-def relief_stream(relief: EngineRelief, years: np.ndarray, reader: ParameterReader,
-                  draws: dict[str, Any] | None = None) -> TariffRelief:
+def relief_stream(relief: EngineRelief, years: np.ndarray, incidence: Draws,
+                  withdrawal: Draws) -> ReliefStream:
     """The tariff engine's annual figures as the payoffs' relief stream.
 
     The investor's savings are the fall in its exporters' tariff bill in each
-    modelled year times the exporter incidence share; the host forgoes its
+    modelled year times the exporter ``incidence`` share; the host forgoes its
     tariff revenue on all partners of the trade table (the same figure with
-    static volumes). The withdrawal probability is read from parameters.
+    static volumes); the relief survives each year with probability
+    ``1 - withdrawal``.
     """
-    d = draws or {}
     savings = relief.series("tariff_savings_usd_bn", years, partner=relief.partner)[None, :]
     forgone = relief.series("us_revenue_forgone_usd_bn", years)[None, :]
     if np.isnan(savings).any() or np.isnan(forgone).any():
         raise ValueError("the tariff relief does not cover every modelled year")
-    incidence = np.asarray(_number(reader, RELIEF_PATHS["incidence"], d), float)
-    investor = savings * (incidence[:, None] if incidence.ndim else float(incidence))
-    return TariffRelief(investor, forgone, _number(reader, RELIEF_PATHS["withdrawal"], d),
+    inc = np.asarray(incidence, float)
+    investor = savings * (inc[:, None] if inc.ndim else float(inc))
+    return ReliefStream(investor, forgone, withdrawal,
                         source=f"tariff engine: regime {relief.regimes[0]} against {relief.regimes[1]}")
 
 
-def party_paths() -> tuple[str, ...]:
-    """Every parameter path the payoffs read from the tree."""
-    return tuple(RELIEF_PATHS.values()) + tuple(PARTY_PATHS.values()) + tuple(HOST_VALUE_PATHS.values())
-
-
-def parties_from_parameters(tree: ParameterNode, as_of: _dt.date | str, *,
-                            investor_discount_rate: Draws, relief: TariffRelief | EngineRelief,
-                            years: np.ndarray, draws: dict[str, Any] | None = None,
-                            stress: StressTreatment = "hard",
-                            include_terminal_value: bool = True) -> PartyInputs:
-    """Both parties and the tariff relief, read on ``as_of`` (draws replace values).
-
-    ``investor_discount_rate`` is the scenario's (the vehicle's) discount rate;
-    ``relief`` is the tariff engine's result for the scenario (turned into a
-    stream over ``years`` by :func:`relief_stream`) or a relief stream given
-    directly.
-    """
-    d = draws or {}
-    reader = ParameterReader(tree, as_of)
-    inv = Investor(
-        "investor", investor_discount_rate, _number(reader, PARTY_PATHS["investor_reservation"], d),
-        include_terminal_value, stress=stress,
-        stress_penalty_share=_number(reader, PARTY_PATHS["stress_penalty"], d),
-        max_over_capacity_probability=float(reader.number(PARTY_PATHS["max_over_capacity"])))
-    host = Host("host", _number(reader, PARTY_PATHS["host_discount"], d),
-                _number(reader, PARTY_PATHS["host_reservation"], d), include_terminal_value,
-                value_share={k: _number(reader, p, d) for k, p in HOST_VALUE_PATHS.items()})
-    rel = relief if isinstance(relief, TariffRelief) else relief_stream(relief, years, reader, d)
-    return PartyInputs(inv, host, rel, reader.uses)
-
-
-__all__ = ["Host", "Investor", "Party", "PartyInputs", "Payoffs", "TariffRelief",
-           "parties_from_parameters", "relief_stream", "party_paths", "payoffs",
-           "relief_value"]
+__all__ = ["Host", "Investor", "Party", "PartyInputs", "Payoffs", "ReliefStream", "payoffs",
+           "relief_stream", "relief_value"]

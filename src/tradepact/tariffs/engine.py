@@ -17,7 +17,6 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,21 +25,15 @@ import polars as pl
 from ..core.dates import parse_date
 from ..core.errors import Location, with_value
 from ..core.references import Reference
-from ..io.frame import ImportFrame
+from ..io.frame import ImportFrame, polars_to_pandas
 from ..io.hts import Column1Schedule
 from .measures import (AUTHORITIES, AUTHORITY_LABELS, BASE_KINDS, MeasureSet, TariffError,
-                       TariffMeasure, TariffSystem, default_tariff_system)
+                       TariffMeasure, TariffSystem)
 from .scope import partner_mask
 from .stacking import (BORDER_PROGRAMS, METALS, RULE_SOURCES, STACKING_RULES, VEHICLES, WOOD, Slot,
                        Stacked, apply_stacking)
 
-EXCERPT = Path(__file__).resolve().parent.parent / "policy" / "codes" / "hts_col1_excerpt.csv"
 RATE_COLUMNS = tuple(f"rate_{a}" for a in AUTHORITIES)
-
-
-def default_schedule() -> Column1Schedule:
-    """The small cited HTS excerpt shipped with the package (representative lines)."""
-    return Column1Schedule.from_excerpt_csv(EXCERPT)
 
 
 @dataclass(frozen=True)
@@ -117,7 +110,7 @@ class TariffResult:
         return etr_table(self.frame, keys)
 
     def to_pandas(self) -> Any:
-        return self.frame.to_pandas()
+        return polars_to_pandas(self.frame)
 
 
 def etr_table(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -134,17 +127,18 @@ class TariffEngine:
 
     Parameters
     ----------
-    system : the measures, regimes and code tables (default: the shipped ones)
+    system : the measures, regimes and code tables
     schedule : the column-1 schedule giving general and special rates for every
-        product code the engine will see (default: the shipped excerpt)
+        product code the engine will see
+    (``tradepact.TariffEngine`` builds both from the shipped files.)
     regime : a regime name of the system, or a ready :class:`MeasureSet`
     method : stacking method (``"legal"`` or ``"additive"``), see :mod:`.stacking`
     """
 
-    def __init__(self, system: TariffSystem | None = None, schedule: Column1Schedule | None = None,
+    def __init__(self, system: TariffSystem, schedule: Column1Schedule,
                  *, regime: str | MeasureSet | None = None, method: str = "legal") -> None:
-        self.system = system or default_tariff_system()
-        self.schedule = schedule or default_schedule()
+        self.system = system
+        self.schedule = schedule
         self.measures = regime if isinstance(regime, MeasureSet) else self.system.regime(regime)
         self.method = method
         self._col1_cache: dict[tuple, pl.DataFrame] = {}
@@ -195,17 +189,23 @@ class TariffEngine:
             margins[prog] = (sp["special_rate"].to_numpy() - sp["general_rate"].to_numpy())[j]
 
         groups = self.system.groups
-        pmask_cache: dict[Any, np.ndarray] = {}
+        pmask_cache: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         cmask_cache: dict[Any, np.ndarray] = {}
 
         def masks(m: TariffMeasure) -> tuple[np.ndarray, np.ndarray]:
             pk = m.product_scope
             if pk not in pmask_cache:
-                pmask_cache[pk] = np.flatnonzero(groups.scope_mask(pk, prods))
+                sh = groups.scope_shares(pk, prods, d)
+                idx = np.flatnonzero(sh > 0)
+                pmask_cache[pk] = (idx, sh[idx])
             ck = m.partner_scope
             if ck not in cmask_cache:
                 cmask_cache[ck] = np.flatnonzero(partner_mask(ck, parts, self.system.partners))
-            return pmask_cache[pk], cmask_cache[ck]
+            return pmask_cache[pk][0], cmask_cache[ck]
+
+        def product_share(m: TariffMeasure) -> np.ndarray:
+            """Share of each product's trade the measure's product scope covers, as a column."""
+            return pmask_cache[m.product_scope][1][:, None]
 
         slots: dict[tuple[str, str], Slot] = {}
         winners: dict[tuple[str, str], np.ndarray] = {}
@@ -241,7 +241,7 @@ class TariffEngine:
                 else:  # floor: all-in against column 1
                     value = np.maximum(0.0, m.rate - col1[ix])
                 s.lvl[ix] = value
-                s.cov[ix] = m.share
+                s.cov[ix] = m.share * product_share(m)
                 winners[m.slot][ix] = ids.index(m.id)
             if phase is not None:
                 col1 = sum((slots[k].rate for k in slots if k[0] in ("mfn", "fta")),
@@ -259,7 +259,7 @@ class TariffEngine:
                 if m.kind == "cap":
                     s.lvl[ix] = np.minimum(s.lvl[ix], np.maximum(0.0, m.rate - col1[ix]))
                 else:
-                    s.cov[ix] = s.cov[ix] * (1.0 - m.share)
+                    s.cov[ix] = s.cov[ix] * (1.0 - m.share * product_share(m))
             if trace and targets:
                 tr["modifiers"].append(m.id)
         stacked: Stacked = apply_stacking(slots, shape, method=self.method)

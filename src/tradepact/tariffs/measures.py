@@ -32,9 +32,8 @@ measures that tie on all four and overlap are an error. Caps then
 exemptions modify the winner. How slots combine across authorities is the
 job of :func:`tradepact.tariffs.stacking.apply_stacking`.
 
-Files live under ``policy/us/tariffs/_measures/<authority>/*.yaml``
-(the leading underscore keeps :func:`tradepact.core.parameters.load_parameters`,
-which walks ``policy/``, from reading them as parameters).
+Files live under ``policy/us/tariffs/_measures/<authority>/*.yaml`` and are
+read by :mod:`tradepact.io.tariff_data`.
 """
 
 from __future__ import annotations
@@ -42,20 +41,16 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..core.dates import Interval
-from ..core.errors import Location, ParameterError, TradepactError, did_you_mean, with_value
+from ..core.errors import Location, TradepactError, did_you_mean, with_value
 from ..core.references import Reference
-from ..core.yamlio import LineDict, LineList, load_yaml_file, validation_error
-from ..io.codes import PartnerTable, load_partner_table
-from .scope import HSGroups, PartnerScope, ProductScope, load_hs_groups
-
-TARIFF_ROOT = Path(__file__).resolve().parent.parent / "policy" / "us" / "tariffs"
-MEASURES_ROOT = TARIFF_ROOT / "_measures"
+from ..core.yamlio import LineDict, validation_error
+from ..io.codes import PartnerTable
+from .scope import HSGroups, PartnerScope, ProductScope
 
 AUTHORITIES: tuple[str, ...] = ("mfn", "fta", "ieepa_recip", "ieepa_fent", "s232", "s301", "s122")
 AUTHORITY_LABELS = {
@@ -276,104 +271,3 @@ class TariffSystem:
         return self.measures.with_regime(r)
 
 
-# ---------------------------------------------------------------- loading
-def _load_sources(path: Path) -> dict[str, Reference]:
-    data = load_yaml_file(path)
-    try:
-        spec = _SourcesFile.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, data, str(path), ParameterError) from None
-    return dict(spec.sources)
-
-
-def _check_measure(m: TariffMeasure, loc: Location, groups: HSGroups, partners: PartnerTable,
-                   sources: Mapping[str, Reference]) -> None:
-    for g in m.product_scope.groups + m.product_scope.except_groups:
-        groups.check(g, loc)
-    for c in m.partner_scope.include + m.partner_scope.exclude:
-        partners.check(c, where=loc)
-    for g in m.partner_scope.groups + m.partner_scope.except_groups:
-        partners.group(g, where=loc)
-    for key in m.cite:
-        if key not in sources:
-            raise with_value("unknown source key in 'cite'", location=loc, value=key,
-                             expected="a key of _measures/_sources.yaml", cls=ParameterError)
-
-
-def load_measures(root: Path = MEASURES_ROOT, *, groups: HSGroups | None = None,
-                  partners: PartnerTable | None = None) -> MeasureSet:
-    """Read every measure file under ``root`` strictly (located errors)."""
-    groups = groups or load_hs_groups()
-    partners = partners or load_partner_table()
-    sources = _load_sources(root / "_sources.yaml")
-    measures: list[TariffMeasure] = []
-    where: dict[str, Location] = {}
-    for path in sorted(root.rglob("*.yaml")):
-        if path.name.startswith("_") or path.name == "index.yaml":
-            continue
-        src = str(path)
-        data = load_yaml_file(path)
-        try:
-            spec = _MeasureFile.model_validate(data)
-        except ValidationError as exc:
-            raise validation_error(exc, data, src, ParameterError) from None
-        items: LineList = data["measures"]
-        for i in range(len(spec.measures)):
-            raw = items[i]
-            line = items.lines[i] if i < len(items.lines) else None
-            try:
-                m = TariffMeasure.model_validate(raw)
-            except ValidationError as exc:
-                raise validation_error(exc, raw, src, ParameterError,
-                                       prefix=("measures", i)) from None
-            loc = Location(src, line, f"measures[{i}] ({m.id})")
-            if m.id in where:
-                raise with_value("duplicate measure id", location=loc, value=m.id,
-                                 expected=f"a unique id (first defined at {where[m.id]})",
-                                 cls=ParameterError)
-            _check_measure(m, loc, groups, partners, sources)
-            measures.append(m)
-            where[m.id] = loc
-    if not measures:
-        raise ParameterError("no tariff measure found", location=Location(str(root)),
-                             expected="YAML files with a 'measures' list")
-    return MeasureSet(tuple(measures), sources, where)
-
-
-def load_tariff_system(root: Path = TARIFF_ROOT) -> TariffSystem:
-    """Measures, regimes and coverage shipped with the package (or under ``root``)."""
-    groups = load_hs_groups()
-    partners = load_partner_table()
-    measures = load_measures(root / "_measures", groups=groups, partners=partners)
-    sys_path = root / "_measures" / "_system.yaml"
-    data = load_yaml_file(sys_path)
-    try:
-        spec = _SystemFile.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, data, str(sys_path), ParameterError) from None
-    try:
-        coverage = Interval(spec.coverage["start"], spec.coverage["stop"])
-    except (KeyError, ValueError) as exc:
-        raise ParameterError(f"coverage needs 'start' and 'stop' ({exc})",
-                             location=Location(str(sys_path), None, "coverage")) from None
-    regimes = {name: Regime(name, r.description, tuple(r.enable), tuple(r.disable), r.overrides)
-               for name, r in spec.regimes.items()}
-    defaults = [n for n, r in spec.regimes.items() if r.default]
-    if len(defaults) != 1:
-        raise with_value("exactly one regime must be the default", location=Location(str(sys_path), None,
-                         "regimes"), value=defaults, expected="one regime with 'default: true'",
-                         cls=ParameterError)
-    for r in regimes.values():  # validate every regime now, not at first use
-        measures.with_regime(r)
-    return TariffSystem(measures, regimes, defaults[0], coverage, spec.coverage_note, groups, partners)
-
-
-_SYSTEM: TariffSystem | None = None
-
-
-def default_tariff_system() -> TariffSystem:
-    """The shipped measures and regimes (loaded once)."""
-    global _SYSTEM
-    if _SYSTEM is None:
-        _SYSTEM = load_tariff_system()
-    return _SYSTEM

@@ -11,7 +11,6 @@ See ``docs/tariffs.md`` (Integration) for the contract.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +23,6 @@ from ..core.parameters import ParameterUse
 from ..io.frame import ImportFrame
 from ..io.hts import Column1Schedule
 from .engine import TariffEngine
-from .data import TradeTable
 from .measures import MeasureSet, TariffError, TariffMeasure, TariffSystem
 from .response import ResponseParams, import_response
 
@@ -253,64 +251,17 @@ class ReliefInputs:
                     out.setdefault(m.id, (m, []))[1].append(label)
         return [(m, tuple(labels)) for m, labels in out.values()]
 
-    def provenance(self, table: TradeTable | None = None) -> tuple[ParameterUse, ...]:
-        """Each measure used and (if ``table`` is given) each trade cell of the
-        partner, as provenance records with their references."""
+    def provenance(self) -> tuple[ParameterUse, ...]:
+        """Each measure used, as a provenance record with its references."""
         uses = []
         for m, regimes in self.measures_used():
             refs = self.with_deal.references(m) if "with_deal" in regimes else self.without_deal.references(m)
             until = f", until {m.ends.isoformat()}" if m.ends else ""
             uses.append(ParameterUse(
-                f"us.tariffs.{m.id}", m.legal_effective, m.rate, "fraction" if m.rate is not None else "",
-                m.legal_effective, m.status,
+                f"us.tariffs.{m.authority}.{m.id}.rate", m.legal_effective, m.rate,
+                "fraction" if m.rate is not None else "", m.legal_effective, m.status,
                 f"{m.title} ({m.authority}, {m.kind}{until}); regimes: {', '.join(regimes)}", refs))
-        if table is not None:
-            for r in table.cells.iter_rows(named=True):
-                status = r["status"] if r["status"] in ("reported", "derived", "assumption") else "assumption"
-                uses.append(ParameterUse(
-                    f"trade.us_imports_{table.year}.{r['partner']}.{r['sector']}",
-                    _dt.date(table.year, 12, 31), r["customs_value_usd_bn"], "usd_bn",
-                    _dt.date(table.year, 1, 1), status, r["note"] or None, (table.sources[r["source"]],)))
         return tuple(uses)
 
     def run(self, years: Sequence[int]) -> TariffRelief:
         return tariff_relief(years=years, **self.kwargs())
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_tariff_data() -> tuple[TariffSystem, Column1Schedule, TradeTable]:
-    """The shipped measures, column-1 excerpt and 2024 trade table (loaded once)."""
-    from .data import load_trade_table
-    from .engine import default_schedule
-    from .measures import default_tariff_system
-
-    return default_tariff_system(), default_schedule(), load_trade_table()
-
-
-@functools.lru_cache(maxsize=32)
-def shipped_relief(with_deal: str = "enacted", without_deal: str = "no_kor_deal", partner: str = "KOR",
-                   firm_shares: tuple[tuple[str, float], ...] = (),
-                   disclosed_costs: tuple[tuple[str, tuple[int, float]], ...] = (),
-                   response: bool = False, method: str = "legal") -> ReliefInputs:
-    """:class:`ReliefInputs` on the shipped measures and tables (reads package
-    files), one object per set of arguments so that results cached per inputs
-    are shared. ``response`` uses the shipped elasticities."""
-    from .data import load_elasticities
-
-    system, schedule, table = shipped_tariff_data()
-    params = ResponseParams.from_elasticities(load_elasticities()) if response else None
-    return ReliefInputs(system.regime(with_deal), system.regime(without_deal), table.imports, system, schedule,
-                        partner=partner, firm_shares=dict(firm_shares), disclosed_costs_usd_bn=dict(disclosed_costs),
-                        response=params, method=method)
-
-
-def shipped_relief_inputs() -> dict:
-    """Loaded default inputs for :func:`tariff_relief` (reads package files):
-    the ``enacted`` and ``no_kor_deal`` regimes, the shipped tables and the
-    automakers' parameters as known on 2026-06-30."""
-    from ..core.parameters import ParameterReader, default_parameters
-    from .data import firm_inputs
-
-    shares, costs = firm_inputs(ParameterReader(default_parameters(), "2026-06-30"))
-    return shipped_relief(firm_shares=tuple(sorted(shares.items())),
-                          disclosed_costs=tuple(sorted(costs.items()))).kwargs()

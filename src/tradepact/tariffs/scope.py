@@ -15,17 +15,15 @@ per row.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
-import polars as pl
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..core.errors import InputFileError, Location, did_you_mean, with_value
-from ..io.codes import CODES_ROOT, PartnerTable, read_code_csv
+from ..io.codes import PartnerTable
 
 ISO3 = r"^[A-Z]{3}$"
 
@@ -83,35 +81,80 @@ class PartnerScope(BaseModel):
 
 
 @dataclass(frozen=True)
+class ListEntry:
+    """One prefix of a shipped product list, with its membership window and share."""
+
+    prefix: str
+    share: float = 1.0
+    valid_from: _dt.date | None = None
+    valid_until: _dt.date | None = None
+
+
+@dataclass(frozen=True)
 class HSGroups:
-    """Named HS-prefix groups (and sectors) read from the code tables."""
+    """Named HS-prefix groups: small hand groups from ``policy/codes`` and the
+    product lists of the shipped data (``data/product_lists.parquet``), one
+    namespace. A list entry may hold only over a window ``[valid_from,
+    valid_until)`` and cover a ``share`` of the trade under its prefix (e.g. the
+    qualifying share of a semiconductor line)."""
 
     prefixes: dict[str, tuple[str, ...]]
     descriptions: dict[str, tuple[str, str]]      # group -> (basis, description)
     sectors: dict[str, tuple[str, ...]]
     sector_labels: dict[str, str]
     source: str
+    lists: dict[str, tuple[ListEntry, ...]] = field(default_factory=dict)
 
     def check(self, name: str, where: Location) -> None:
-        if name not in self.prefixes:
+        if name not in self.prefixes and name not in self.lists:
             raise with_value("unknown product group", location=where, value=name,
-                             expected="a group defined in policy/codes/hs_groups.csv"
-                                      + did_you_mean(name, self.prefixes), cls=InputFileError)
+                             expected="a group of policy/codes/hs_groups.csv or a product list of the shipped "
+                                      "data (data/LISTS.md)"
+                                      + did_you_mean(name, list(self.prefixes) + list(self.lists)),
+                             cls=InputFileError)
 
-    def mask(self, group: str, codes: np.ndarray) -> np.ndarray:
-        """Boolean mask over distinct product codes: code starts with a group prefix."""
-        out = np.zeros(len(codes), dtype=bool)
-        for prefix in self.prefixes[group]:
-            out |= np.char.startswith(codes, prefix)
+    def entries(self, group: str, on: _dt.date | None = None) -> tuple[ListEntry, ...]:
+        """The group's prefixes in force on ``on`` (all if ``on`` is None)."""
+        if group in self.lists:
+            return tuple(e for e in self.lists[group] if on is None or (
+                (e.valid_from is None or e.valid_from <= on) and (e.valid_until is None or on < e.valid_until)))
+        return tuple(ListEntry(p) for p in self.prefixes[group])
+
+    def shares(self, group: str, codes: np.ndarray, on: _dt.date | None = None) -> np.ndarray:
+        """Share of each code's trade the group covers (0 where no prefix matches;
+        the largest share where several do). Prefixes are matched length by length:
+        truncating every code to L characters turns a prefix test into set membership."""
+        out = np.zeros(len(codes))
+        by_len: dict[int, dict[str, float]] = {}
+        for e in self.entries(group, on):
+            d = by_len.setdefault(len(e.prefix), {})
+            d[e.prefix] = max(d.get(e.prefix, 0.0), e.share)
+        codes = np.asarray(codes, dtype=str)
+        for length, table in by_len.items():
+            keys = np.array(sorted(table), dtype=f"<U{length}")
+            vals = np.array([table[k] for k in keys.tolist()])
+            cut = codes.astype(f"<U{length}")
+            pos = np.searchsorted(keys, cut)
+            pos = np.minimum(pos, len(keys) - 1)
+            hit = (keys[pos] == cut) & (np.char.str_len(codes) >= length)
+            out = np.where(hit, np.maximum(out, vals[pos]), out)
         return out
 
-    def scope_mask(self, scope: ProductScope, codes: np.ndarray) -> np.ndarray:
-        m = np.ones(len(codes), dtype=bool) if scope.all else np.zeros(len(codes), dtype=bool)
+    def mask(self, group: str, codes: np.ndarray, on: _dt.date | None = None) -> np.ndarray:
+        """Boolean mask over distinct product codes: code starts with a group prefix."""
+        return self.shares(group, codes, on) > 0
+
+    def scope_shares(self, scope: ProductScope, codes: np.ndarray, on: _dt.date | None = None) -> np.ndarray:
+        """Share of each code's trade a product scope covers (1 for ``all``)."""
+        m = np.ones(len(codes)) if scope.all else np.zeros(len(codes))
         for g in scope.groups:
-            m |= self.mask(g, codes)
+            m = np.maximum(m, self.shares(g, codes, on))
         for g in scope.except_groups:
-            m &= ~self.mask(g, codes)
+            m = m * (1.0 - self.shares(g, codes, on))
         return m
+
+    def scope_mask(self, scope: ProductScope, codes: np.ndarray, on: _dt.date | None = None) -> np.ndarray:
+        return self.scope_shares(scope, codes, on) > 0
 
     def sector_of(self, codes: Sequence[str]) -> np.ndarray:
         """Sector of each code by longest matching prefix (``other`` when none)."""
@@ -129,7 +172,7 @@ class HSGroups:
         """(code, group) pairs where the code is shorter than a prefix that starts with it."""
         found = []
         for g in groups:
-            for p in self.prefixes[g]:
+            for p in (e.prefix for e in self.entries(g)):
                 for c in codes:
                     if len(c) < len(p) and p.startswith(c):
                         found.append((c, g))
@@ -151,44 +194,8 @@ def partner_mask(scope: PartnerScope, partners: np.ndarray, table: PartnerTable)
     return m
 
 
-@lru_cache(maxsize=4)
-def load_hs_groups(root: Path = CODES_ROOT) -> HSGroups:
-    """Read ``hs_groups.csv``, ``hs_group_defs.csv`` and ``sectors.csv`` strictly."""
-    gfile = root / "hs_groups.csv"
-    groups = read_code_csv(gfile, ("group", "hs_prefix"))
-    defs = read_code_csv(root / "hs_group_defs.csv", ("group", "basis", "description"))
-    sectors = read_code_csv(root / "sectors.csv", ("sector", "hs_prefix", "label"))
-    for df, path in ((groups, gfile), (sectors, root / "sectors.csv")):
-        bad = df.filter(~pl.col("hs_prefix").str.contains(r"^\d{2}(\d{2}){0,4}$"))
-        if bad.height:
-            raise with_value("malformed HS prefix", location=Location(str(path), None, "hs_prefix"),
-                             value=bad["hs_prefix"][0], expected="2, 4, 6, 8 or 10 digits",
-                             cls=InputFileError)
-    prefixes: dict[str, list[str]] = {}
-    for g, p in zip(groups["group"].to_list(), groups["hs_prefix"].to_list()):
-        prefixes.setdefault(g, []).append(p)
-    desc = {g: (b, d) for g, b, d in zip(defs["group"].to_list(), defs["basis"].to_list(),
-                                          defs["description"].to_list())}
-    undefined = sorted(set(prefixes) - set(desc))
-    unused = sorted(set(desc) - set(prefixes))
-    if undefined or unused:
-        raise with_value("hs_groups.csv and hs_group_defs.csv disagree",
-                         location=Location(str(root / "hs_group_defs.csv"), None, "group"),
-                         value=(undefined or unused)[0],
-                         expected="every group listed in both files", cls=InputFileError)
-    sec: dict[str, list[str]] = {}
-    labels: dict[str, str] = {}
-    for s, p, lab in zip(sectors["sector"].to_list(), sectors["hs_prefix"].to_list(),
-                         sectors["label"].to_list()):
-        sec.setdefault(s, []).append(p)
-        labels[s] = lab
-    labels.setdefault("other", "All other goods")
-    return HSGroups({k: tuple(v) for k, v in prefixes.items()}, desc,
-                    {k: tuple(v) for k, v in sec.items()}, labels, str(gfile))
-
-
 SECTORS_ORDER = ("cars", "car_parts", "steel", "machinery", "semiconductors", "batteries",
                  "pharmaceuticals", "ships", "petroleum_products", "other")
 
-__all__ = ["ProductScope", "PartnerScope", "HSGroups", "partner_mask", "load_hs_groups",
+__all__ = ["ProductScope", "PartnerScope", "HSGroups", "ListEntry", "partner_mask",
            "SECTORS_ORDER", "ISO3"]

@@ -21,7 +21,7 @@ import polars as pl
 
 from ..core.dates import parse_date
 from ..core.errors import Location, with_value
-from ..io.frame import ImportFrame
+from ..io.frame import ImportFrame, polars_to_pandas
 from ..io.hts import Column1Schedule
 from .engine import TariffEngine
 from .measures import MeasureSet, TariffError, TariffSystem
@@ -129,7 +129,7 @@ def rate_timeline(with_deal: MeasureSet, trade: ImportFrame, *, system: TariffSy
         (pl.col("duty") * 1e-9).alias("duty_usd_bn"),
         (pl.col("customs_value") * 1e-9).alias("customs_value_usd_bn"),
     ).sort("case", "partner", "sector", "start").select(COLUMNS)
-    frame = out.to_pandas()
+    frame = polars_to_pandas(out)
     for col in ("start", "stop"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     frame.attrs["warnings"] = tuple(warnings)

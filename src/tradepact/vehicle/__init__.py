@@ -1,14 +1,12 @@
 """The pledge engine: tranches, schedules, cash flows, waterfall, value."""
 
-from .cashflows import CashFlowSchedule, TrancheFlows, build_cash_flows, disburse
-from .instruments import (
-    CappedAnnual, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
-    ProfitShare, SelectionWindow, Tranche, Upfront,
-)
-from .valuation import VehicleResult
+from ..core.lazy import lazy
 
-__all__ = [
-    "CappedAnnual", "CashFlowSchedule", "EquityTerms", "Explicit", "FdiTerms", "GuaranteeTerms",
-    "InvestmentVehicle", "LoanTerms", "ProfitShare", "SelectionWindow", "Tranche", "TrancheFlows",
-    "Upfront", "VehicleResult", "build_cash_flows", "disburse",
-]
+_EXPORTS = {
+    **dict.fromkeys(("CashFlowSchedule", "TrancheFlows", "build_cash_flows", "disburse"), ".cashflows"),
+    **dict.fromkeys(("CappedAnnual", "EquityTerms", "Explicit", "FdiTerms", "GuaranteeTerms", "InvestmentVehicle",
+                     "LoanTerms", "ProfitShare", "SelectionWindow", "Tranche", "Upfront"), ".instruments"),
+    "VehicleResult": ".valuation",
+}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

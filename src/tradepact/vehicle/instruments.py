@@ -33,131 +33,14 @@ abroad, such as policy banks and guarantee agencies) or ``corporate``.
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Literal, Union
 
 import numpy as np
 
-Instrument = Literal["cash_equity", "loan", "guarantee", "company_fdi"]
-#: Who pays: the FX authorities from reserves or their income, state institutions
-#: borrowing abroad (policy banks, guarantee agencies), or companies.
-Funding = Literal["reserves", "borrowing", "corporate"]
-#: Default payer of each instrument.
-DEFAULT_FUNDING: dict[str, str] = {"cash_equity": "reserves", "loan": "borrowing",
-                                   "guarantee": "borrowing", "company_fdi": "corporate"}
-INSTRUMENTS: tuple[str, ...] = ("cash_equity", "loan", "guarantee", "company_fdi")
-
-#: A number, or one number per draw (shape ``(n_draws,)``).
-Draws = Union[float, np.ndarray]
-
-
-# ---------------------------------------------------------------- schedules
-@dataclass(frozen=True)
-class Upfront:
-    """The whole amount moves in one calendar year."""
-
-    year: int
-    kind: Literal["upfront"] = "upfront"
-
-
-@dataclass(frozen=True)
-class CappedAnnual:
-    """Instalments of at most ``cap_usd_bn`` a year from ``start_year``.
-
-    Each year pays ``min(cap, amount still due)``: an amount of 100 under a
-    cap of 10 pays 10 a year for exactly 10 years; 105 pays a last 5 in year 11.
-    """
-
-    start_year: int
-    cap_usd_bn: Draws
-    kind: Literal["capped_annual"] = "capped_annual"
-
-
-@dataclass(frozen=True)
-class Explicit:
-    """Given amounts by calendar year; they must add up to the tranche amount.
-
-    With a drawn tranche amount, each year keeps its share of the total.
-    """
-
-    amounts_usd_bn: tuple[tuple[int, float], ...]
-    kind: Literal["explicit"] = "explicit"
-
-
-@dataclass(frozen=True)
-class SelectionWindow:
-    """Funding spread evenly in time over a project-selection window.
-
-    Capital is called uniformly from 1 January of ``start_year`` through the
-    last day of funding, the selection ``deadline`` plus the funding lag
-    (business days converted at 7 calendar days per 5, rounded), and summed
-    by calendar year. This
-    is how an "upfront" demand with a selection deadline moves cash.
-    """
-
-    start_year: int
-    deadline: _dt.date
-    funding_lag_business_days: int = 0
-    kind: Literal["selection_window"] = "selection_window"
-
-    @property
-    def end(self) -> _dt.date:
-        """First day after the window (the window is half-open)."""
-        lag = round(self.funding_lag_business_days * 7 / 5)
-        return self.deadline + _dt.timedelta(days=lag + 1)
-
-
-Schedule = Union[Upfront, CappedAnnual, Explicit, SelectionWindow]
-
-
-# ---------------------------------------------------------------- terms
-@dataclass(frozen=True)
-class EquityTerms:
-    """Cash distributed per year per unit of capital invested (paid at year end)."""
-
-    cash_yield_rate: Draws
-
-
-@dataclass(frozen=True)
-class LoanTerms:
-    """Interest-only for ``grace_years``, then equal principal instalments to ``tenor_years``.
-
-    Each year a share ``annual_default_probability`` of the performing balance
-    defaults; ``1 - loss_given_default_share`` of it is recovered that year.
-    """
-
-    interest_rate: Draws
-    tenor_years: Draws
-    grace_years: Draws
-    annual_default_probability: Draws = 0.0
-    loss_given_default_share: Draws = 0.0
-
-
-@dataclass(frozen=True)
-class GuaranteeTerms:
-    """Exposure lives ``tenor_years``; each year a share ``annual_call_probability``
-    of what is still outstanding is called and the investor pays
-    ``loss_given_call_share`` of it. ``fee_rate`` is earned on outstanding exposure."""
-
-    annual_call_probability: Draws
-    loss_given_call_share: Draws
-    tenor_years: Draws
-    fee_rate: Draws = 0.0
-
-
-@dataclass(frozen=True)
-class FdiTerms:
-    """Cash yield on company capital invested, accruing wholly to the companies."""
-
-    cash_yield_rate: Draws
-
-
-Terms = Union[EquityTerms, LoanTerms, GuaranteeTerms, FdiTerms]
-TERMS_FOR: dict[str, type] = {
-    "cash_equity": EquityTerms, "loan": LoanTerms, "guarantee": GuaranteeTerms,
-    "company_fdi": FdiTerms,
-}
+from ..core.instruments import (  # noqa: F401  (re-exported: the engine's vocabulary)
+    INSTRUMENTS, CappedAnnual, Draws, EquityTerms, Explicit, FdiTerms, Funding, GuaranteeTerms, Instrument,
+    LoanTerms, Schedule, SelectionWindow, Terms, Upfront,
+)
 
 
 @dataclass(frozen=True)
@@ -172,19 +55,19 @@ class Tranche:
     funding: Funding = "reserves"
 
     def __post_init__(self) -> None:
-        expected = TERMS_FOR[self.instrument]
+        expected = INSTRUMENTS[self.instrument].terms_class
         if not isinstance(self.terms, expected):
             raise TypeError(f"tranche {self.name!r}: {self.instrument} takes {expected.__name__}")
 
     @property
     def profit_shared(self) -> bool:
         """Whether the tranche's distributions go through the profit waterfall."""
-        return self.instrument == "cash_equity"
+        return INSTRUMENTS[self.instrument].profit_shared
 
     @property
     def contingent(self) -> bool:
         """Whether the schedule issues exposure rather than moving cash."""
-        return self.instrument == "guarantee"
+        return INSTRUMENTS[self.instrument].contingent
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def test_mfn_file_agrees_with_parsed_hts():
 
 @needs_shared
 def test_hs_groups_name_real_lines():
-    from tradepact.tariffs.scope import load_hs_groups
+    from tradepact.io.tariff_data import load_hs_groups
     full = Column1Schedule.from_hts_csv(SHARED / "hts_2025_basic_edition.csv")
     leaves = full.leaf_codes()
     groups = load_hs_groups()

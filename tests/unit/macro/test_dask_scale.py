@@ -9,9 +9,10 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from tradepact.cli import main  # noqa: E402
-from tradepact.macro.montecarlo import simulate  # noqa: E402
-from tradepact.negotiation.zopa import DesignSpace, find_zopa  # noqa: E402
+from tradepact.interfaces.cli import main  # noqa: E402
+from tradepact.studies.simulate import simulate  # noqa: E402
+from tradepact.negotiation.design import DesignSpace
+from tradepact.studies.zopa import find_zopa  # noqa: E402
 
 UNCERTAIN = "us_kr_2025/final_uncertain"
 

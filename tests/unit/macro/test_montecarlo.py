@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tradepact.cli import main
+from tradepact.interfaces.cli import main
 from tradepact.core.errors import InputFileError, ScenarioError, TradepactError
 from tradepact.core.scenario import load_scenario
-from tradepact.macro.montecarlo import simulate, simulate_many, uncertainty_model
+from tradepact.studies.simulate import load_uncertainty as uncertainty_model, simulate, simulate_many
 from tradepact.macro.shocks import BLOCK, Empirical, LogNormal, Normal, ShockSpec, Triangular, Uniform
 
 YIELD = "assumptions.vehicle.project_cash_yield_rate"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tradepact.macro.montecarlo import _quantile
+from tradepact.results.simulation import _quantile
 
 
 def test_never_sorts_last_and_survives_the_quantile():

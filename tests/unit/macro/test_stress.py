@@ -22,7 +22,7 @@ def test_reserves_path_and_ratios_by_hand():
     assert s.outflow_to_reserves[0, 0] == pytest.approx(20 / 400)
     assert s.outflow_to_gdp[0, 0] == pytest.approx(30 / 1800)
     assert s.years_over_capacity[0] == 1              # only 20 > 15
-    assert s.outflow_krw_tn[0, 0] == pytest.approx(30 * 1400 / 1000)
+    assert s.outflow_lcu_tn[0, 0] == pytest.approx(30 * 1400 / 1000)
 
 
 def test_capacity_can_change_by_year():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tradepact.macro.stress import MacroPosition, stress
-from tradepact.negotiation.parties import Host, Investor, TariffRelief, payoffs, relief_value
+from tradepact.negotiation.parties import Host, Investor, ReliefStream as TariffRelief, payoffs, relief_value
 from tradepact.vehicle.cashflows import build_cash_flows
 from tradepact.vehicle.instruments import (
     EquityTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms, ProfitShare, Tranche, Upfront,
@@ -33,7 +33,7 @@ def _equity_vehicle(yield_rate=0.07, before=0.5, after=0.1, discount=DK):
 
 def _position(capacity=CAPACITY):
     return MacroPosition(fx_reserves_usd_bn=400.0, reserve_income_usd_bn=12.0, current_account_usd_bn=90.0,
-                         gdp_usd_bn=1800.0, exchange_rate_krw_per_usd=1400.0, usd_supply_capacity_usd_bn=capacity)
+                         gdp_usd_bn=1800.0, exchange_rate_lcu_per_usd=1400.0, usd_supply_capacity_usd_bn=capacity)
 
 
 def _run(vehicle, *, treatment="penalty", terminal=True, capacity=CAPACITY, host_values=None, n=1):

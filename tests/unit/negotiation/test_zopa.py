@@ -3,12 +3,14 @@
 import numpy as np
 import pytest
 
-from tradepact.assess import evaluate, load
+from tradepact.studies.assess import evaluate
+from tradepact.core.scenario import Scenario
+load = Scenario.load
 from tradepact.core.parameters import ParameterReader
-from tradepact.negotiation.parties import TariffRelief
-from tradepact.negotiation.zopa import (
-    DIMENSIONS, DesignSpace, evaluate_designs, find_zopa, pareto_front, solve_frontier, template_from_scenario,
-)
+from tradepact.negotiation.parties import ReliefStream as TariffRelief
+from tradepact.negotiation.design import DIMENSIONS, DesignSpace, evaluate_designs
+from tradepact.negotiation.frontier import pareto_front, solve_frontier
+from tradepact.studies.zopa import find_zopa, template_from_scenario
 from tradepact.resolve import resolve
 
 
@@ -194,7 +196,7 @@ def test_each_proposal_sits_where_its_own_scenario_puts_it():
 
 
 def test_proposal_positions_with_draws_are_the_mean_of_their_own_simulation():
-    from tradepact.macro.montecarlo import simulate
+    from tradepact.studies.simulate import simulate
     zone = find_zopa("us_kr_2025/final", space=DesignSpace({"cash_share": (0.4, 0.6)}, {
         "annual_cap_usd_bn": 20.0, "years": 3.0, "guarantee_share": 1 / 3, "investor_share_before_recoup": 0.5,
         "investor_share_after_recoup": 0.1}), grid={"cash_share": [0.4, 0.6]},

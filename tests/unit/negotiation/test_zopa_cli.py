@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tradepact.cli import main
+from tradepact.interfaces.cli import main
 
 DIMS = ("cash_share", "annual_cap_usd_bn", "years", "guarantee_share", "investor_share_before_recoup",
         "investor_share_after_recoup")
@@ -39,7 +39,7 @@ def zopa_json():
 
 def test_zopa_json_top_level(zopa_json):
     d = zopa_json
-    assert set(d) == {"tradepact_version", "base", "n_draws", "seed", "stress", "tariff_relief",
+    assert set(d) == {"schema", "tradepact_version", "base", "n_draws", "seed", "stress", "tariff_relief",
                       "reservation_values_usd_bn", "design_space", "grid", "frontier",
                       "nash_bargaining_solution", "proposals"}
     assert d["base"] == "us_kr_2025/final" and d["n_draws"] == 1 and d["seed"] == 0 and d["stress"] == "hard"

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tradepact.assess import evaluate
+from tradepact.studies.assess import evaluate
 from tradepact.core.scenario import load_scenario
 from tradepact.resolve import resolve
 
@@ -30,7 +30,7 @@ def test_readme_scenario_example(tmp_path):
 
 
 def test_readme_uncertainty_example_simulates(tmp_path):
-    from tradepact.macro.montecarlo import simulate
+    from tradepact.studies.simulate import simulate
     block = re.search(r"```yaml\n(name: mine/.*?)```", README.read_text(), re.S).group(1)
     path = tmp_path / "example.yaml"
     path.write_text(block)

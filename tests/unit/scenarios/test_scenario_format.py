@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tradepact.assess import assess, evaluate
+from tradepact.studies.assess import assess, evaluate
 from tradepact.core.errors import ScenarioError, ScheduleError, TradepactError
 from tradepact.core.scenario import load_scenario, scenario_json_schema
 from tradepact.resolve import resolve

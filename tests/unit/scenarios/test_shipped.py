@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tradepact.assess import DEFAULT_SCENARIOS, assess, evaluate
+from tradepact.studies.assess import DEFAULT_SCENARIOS, assess, evaluate
 from tradepact.core.scenario import shipped_scenario
 from tradepact.resolve import resolve
 

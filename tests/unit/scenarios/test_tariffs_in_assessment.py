@@ -16,8 +16,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from tradepact.assess import assess
-from tradepact.cli import main
+from tradepact.studies.assess import assess
+from tradepact.interfaces.cli import main
 
 INCIDENCE = "assumptions.negotiation.tariff_relief.exporter_incidence_share"
 WITHDRAWAL = "assumptions.negotiation.tariff_relief.annual_withdrawal_probability"

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tradepact.tariffs import TariffEngine, default_schedule, default_tariff_system
+from tradepact.io.tariff_data import default_schedule, default_tariff_system
+from tradepact.studies.tariffs import TariffEngine
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 HTS_DIR = SHARED / "raw" / "us-hts-2025"

@@ -9,7 +9,8 @@ import pytest
 
 from tradepact.core.errors import TradepactError
 from tradepact.io import ImportFrame
-from tradepact.tariffs import TariffError, default_schedule, rate_timeline
+from tradepact.tariffs import TariffError, rate_timeline
+from tradepact.io.tariff_data import default_schedule
 
 BN = 1e9
 CAR, PARTS, STEEL, OTHER = "87032301", "87089981", "72085100", "39269099"
@@ -166,7 +167,8 @@ def test_weights_follow_the_tables_years(system):
 
 @pytest.mark.parametrize("start, stop, match", [
     (dt.date(2024, 12, 31), dt.date(2025, 3, 1), "outside the range"),
-    (dt.date(2026, 10, 1), dt.date(2026, 11, 25), "stop is after the range"),
+    # coverage now stops at 2027-01-01 (measures to 2026-12-31 added 2026-12-01)
+    (dt.date(2026, 10, 1), dt.date(2027, 1, 2), "stop is after the range"),
     (dt.date(2025, 3, 1), dt.date(2025, 3, 1), "the period is empty"),
 ])
 def test_dates_outside_coverage_are_errors(system, start, stop, match):
@@ -177,8 +179,8 @@ def test_dates_outside_coverage_are_errors(system, start, stop, match):
 
 def test_last_covered_day_is_allowed(system):
     f = rate_timeline(system.regime("enacted"), table(), system=system, schedule=default_schedule(),
-                      start=dt.date(2026, 11, 23), stop=dt.date(2026, 11, 24))
-    assert set(f["start"]) == {pd.Timestamp("2026-11-23")}
+                      start=dt.date(2026, 12, 31), stop=dt.date(2027, 1, 1))
+    assert set(f["start"]) == {pd.Timestamp("2026-12-31")}
 
 
 def test_partners_must_be_known_and_in_the_table(system):

@@ -8,7 +8,8 @@ import pytest
 
 from tradepact.core.errors import TradepactError
 from tradepact.io import ImportFrame
-from tradepact.tariffs import TariffEngine, TariffError
+from tradepact.tariffs import TariffError
+from tradepact.studies.tariffs import TariffEngine
 
 
 def table(rows):
@@ -55,14 +56,14 @@ def test_unknown_partner_is_an_error(engine):
         engine.explain("XYZ", "87032301", "2025-05-01")
 
 
-@pytest.mark.parametrize("day", ["2024-12-31", "2026-11-24", "2030-01-01"])
+@pytest.mark.parametrize("day", ["2024-12-31", "2027-01-01", "2030-01-01"])   # coverage to 2026-12-31
 def test_date_outside_coverage_is_an_error(engine, day):
     with pytest.raises(TariffError, match="outside the range"):
         engine.explain("KOR", "87032301", day)
 
 
 def test_additive_method_stacks_everything(system):
-    from tradepact.tariffs import default_schedule
+    from tradepact.io.tariff_data import default_schedule
     legal = TariffEngine(system, default_schedule()).explain("KOR", "87032301", "2025-10-01")
     add = TariffEngine(system, default_schedule(), method="additive").explain("KOR", "87032301", "2025-10-01")
     # s232 25 % and the stacked 15 % reciprocal both apply under the additive method
@@ -71,7 +72,7 @@ def test_additive_method_stacks_everything(system):
 
 
 def test_regimes_change_only_what_they_name(system):
-    from tradepact.tariffs import default_schedule
+    from tradepact.io.tariff_data import default_schedule
     no_deal = TariffEngine(system, default_schedule(), regime="no_kor_deal")
     assert no_deal.explain("KOR", "87032301", "2025-12-01").total_rate == pytest.approx(0.25)
     assert no_deal.explain("KOR", "39269099", "2025-12-01").total_rate == pytest.approx(0.25)
@@ -82,7 +83,10 @@ def test_regimes_change_only_what_they_name(system):
     no_ieepa = TariffEngine(system, default_schedule(), regime="no_ieepa")
     assert no_ieepa.explain("KOR", "39269099", "2025-09-01").total_rate == pytest.approx(0.0)
     ext = TariffEngine(system, default_schedule(), regime="s122_extended")
-    assert ext.explain("KOR", "39269099", "2026-09-01").total_rate == pytest.approx(0.10)
+    # s122 10 % continued, plus forced-labour s301 from 2026-07-24 (added 2026-12-01): Korea's
+    # 12.5 % minimum against KORUS Free, on the 10 % of 3926.90.99 outside the civil-aircraft-use
+    # exception (9903.05.88, 90 % exempt): 0.10 + 0.125 x 0.10 = 0.1125
+    assert ext.explain("KOR", "39269099", "2026-09-01").total_rate == pytest.approx(0.1125)
 
 
 def test_grid_is_dense_and_vectorised(engine):

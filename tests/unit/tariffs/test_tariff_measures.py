@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from tradepact.core.errors import TradepactError
-from tradepact.tariffs import load_measures
-from tradepact.tariffs.measures import MEASURES_ROOT, Regime
+from tradepact.io.tariff_data import load_measures
+from tradepact.io.tariff_data import MEASURES_ROOT
+from tradepact.tariffs.measures import Regime
 
 
 def write_measures(tmp_path, text):
@@ -99,7 +100,8 @@ def test_no_inline_hs_codes_in_measure_files():
 
 
 def test_overlapping_measures_of_equal_rank_are_an_error(system, tmp_path):
-    from tradepact.tariffs import TariffEngine, default_schedule
+    from tradepact.io.tariff_data import default_schedule
+    from tradepact.studies.tariffs import TariffEngine
     dup = GOOD.replace("id: a", "id: b").split("measures:\n")[1]
     root = write_measures(tmp_path, GOOD + dup)
     ms = load_measures(root)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tradepact.tariffs import TariffEngine
+from tradepact.studies.tariffs import TariffEngine
 
 
 def test_whole_schedule_by_five_partners_is_dense(system, hts_schedule):

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from tradepact.core.errors import TradepactError
-from tradepact.tariffs.cli import tariffs
+from tradepact.interfaces.cli.tariffs import tariffs_cmd as tariffs
 
 
 def run(*args):

@@ -1,10 +1,13 @@
 """Scenario + parameters → engine inputs, recording where every number came from.
 
-This is the only place that turns the scenario format into engine objects.
-Every number the engines receive is read through a :class:`ParameterReader`
-(shipped or overridden parameters) or taken from the scenario file itself;
-both are recorded as :class:`~tradepact.core.parameters.ParameterUse` so an
-assessment can cite each input.
+This package is the only reader of parameters. It turns the scenario format
+into engine objects (the vehicle, the investor's macro position, both
+parties' payoff terms, the tariff engine's inputs) and reads every number
+through a :class:`ParameterReader` (shipped or overridden parameters) or from
+the scenario file itself; both are recorded as
+:class:`~tradepact.core.parameters.ParameterUse` so an assessment can cite
+each input. :mod:`.uncertainty` reads the distributions of a scenario's
+uncertain parameters the same way.
 """
 
 from __future__ import annotations
@@ -16,33 +19,21 @@ from typing import Any
 
 import numpy as np
 
-from .core.errors import ParameterError, ScenarioError, ScheduleError, with_value
-from .core.parameters import ParameterNode, ParameterReader, ParameterUse, default_parameters
-from .core.scenario import (
+from ..core.errors import ParameterError, ScenarioError, ScheduleError, with_value
+from ..core.instruments import INSTRUMENTS, Terms
+from ..core.parameters import ParameterNode, ParameterReader, ParameterUse, default_parameters
+from ..core.scenario import (
     CappedAnnualSpec, dotted, ExplicitSpec, ParamRef, Scenario, SelectionWindowSpec, TrancheSpec,
     UpfrontSpec,
 )
-from .macro.stress import MacroPosition
-from .tariffs.data import TradeTable, firm_inputs
-from .tariffs.relief import ReliefInputs, shipped_relief, shipped_tariff_data
-from .vehicle.cashflows import disburse
-from .vehicle.instruments import (
-    DEFAULT_FUNDING, CappedAnnual, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle, LoanTerms,
-    ProfitShare, Schedule, SelectionWindow, Tranche, Upfront,
+from ..macro.stress import MacroPosition
+from ..negotiation.parties import Host, Investor, PartyInputs, StressTreatment
+from ..tariffs.relief import ReliefInputs
+from ..vehicle.cashflows import disburse
+from ..vehicle.instruments import (
+    CappedAnnual, Explicit, InvestmentVehicle, ProfitShare, Schedule, SelectionWindow, Tranche, Upfront,
 )
-
-#: Terms each instrument takes, with the parameter each defaults to.
-TERM_DEFAULTS: dict[str, dict[str, str]] = {
-    "cash_equity": {"cash_yield_rate": "assumptions.vehicle.project_cash_yield_rate"},
-    "company_fdi": {"cash_yield_rate": "assumptions.instruments.company_fdi.cash_yield_rate"},
-    "loan": {k: f"assumptions.instruments.loan.{k}" for k in (
-        "interest_rate", "tenor_years", "grace_years", "annual_default_probability",
-        "loss_given_default_share")},
-    "guarantee": {k: f"assumptions.instruments.guarantee.{k}" for k in (
-        "annual_call_probability", "loss_given_call_share", "tenor_years", "fee_rate")},
-}
-_TERMS_CLASS = {"cash_equity": EquityTerms, "company_fdi": FdiTerms, "loan": LoanTerms,
-                "guarantee": GuaranteeTerms}
+from .tariffs import relief_inputs
 
 #: (lowest, highest, what is expected) for fields by name.
 _RANGES: dict[str, tuple[float, float, str]] = {
@@ -64,9 +55,34 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 
 #: Investor-economy inputs read once, on the scenario's ``as_of`` date (starting levels).
 MACRO_LEVELS = ("fx_reserves_usd_bn", "reserve_income_usd_bn")
-#: Inputs read for each modelled year (see ``ParameterReader.series``).
-MACRO_SERIES = ("current_account_usd_bn", "gdp_usd_bn", "exchange_rate_krw_per_usd",
-                "usd_supply_capacity_usd_bn")
+#: Inputs read for each modelled year (see ``ParameterReader.series``); the exchange
+#: rate is the folder's ``exchange_rate_<ccy>_per_usd``.
+MACRO_SERIES = ("current_account_usd_bn", "gdp_usd_bn", "usd_supply_capacity_usd_bn")
+
+NEGOTIATION = "assumptions.negotiation"
+#: Parameters of both sides' payoffs (see ``docs/negotiation.md``).
+PARTY_PATHS = {
+    "incidence": f"{NEGOTIATION}.tariff_relief.exporter_incidence_share",
+    "withdrawal": f"{NEGOTIATION}.tariff_relief.annual_withdrawal_probability",
+    "investor_reservation": f"{NEGOTIATION}.investor.reservation_value_usd_bn",
+    "stress_penalty": f"{NEGOTIATION}.investor.stress_penalty_share",
+    "max_over_capacity": f"{NEGOTIATION}.investor.max_over_capacity_probability",
+    "host_reservation": f"{NEGOTIATION}.host.reservation_value_usd_bn",
+    "host_discount": f"{NEGOTIATION}.host.discount_rate",
+}
+#: How the design space splits the non-cash part that is not guarantees.
+SHIPBUILDING = "assumptions.instruments.shipbuilding"
+
+
+@dataclass(frozen=True)
+class DesignDefaults:
+    """What a design around this scenario takes from parameters: each
+    instrument's terms and funding, and the company-FDI share of the part
+    that is neither cash nor guarantees (the rest is loans)."""
+
+    terms: Mapping[str, Terms]
+    funding: Mapping[str, str]
+    fdi_share_of_rest: float
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,8 @@ class ResolvedScenario:
     provenance: tuple[ParameterUse, ...]
     tree: ParameterNode
     tariffs: ReliefInputs
+    parties: PartyInputs
+    design: DesignDefaults
     draws: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -88,6 +106,11 @@ class ResolvedScenario:
     @property
     def name(self) -> str:
         return self.scenario.name
+
+
+def party_paths() -> tuple[str, ...]:
+    """Every parameter path the payoffs read (they may carry a distribution)."""
+    return tuple(PARTY_PATHS.values()) + tuple(s.host_value_path for s in INSTRUMENTS.values())
 
 
 class _Resolver:
@@ -105,8 +128,12 @@ class _Resolver:
                                 else str(exc), location=self.sc.locate(loc)) from None
         return self.draws.get(path, value)
 
+    def param(self, path: str) -> Any:
+        """A parameter's value on ``as_of`` (or its draws)."""
+        return self._param(path, ("parameters", path))
+
     def number(self, value: Any, loc: tuple[Any, ...], *, integer: bool = False) -> Any:
-        field = str(loc[-1])
+        field_name = str(loc[-1])
         if isinstance(value, ParamRef):
             out = self._param(value.param, loc + ("param",))
             for i, factor in enumerate(value.times):
@@ -118,7 +145,7 @@ class _Resolver:
             self.literals.append(ParameterUse(
                 f"scenario:{self.sc.name}:{where}", self.sc.spec.as_of, value, "", self.sc.spec.as_of,
                 "assumption", "set in the scenario file", (self.sc.reference(where),)))
-        rng = _RANGES.get(field)
+        rng = _RANGES.get(field_name)
         arr = np.asarray(out, dtype=float)
         if rng is not None and (np.any(arr < rng[0]) or np.any(arr > rng[1]) or np.any(np.isnan(arr))):
             bad = float(arr[(arr < rng[0]) | (arr > rng[1]) | np.isnan(arr)].flat[0]) if arr.ndim else float(arr)
@@ -153,26 +180,6 @@ class _Resolver:
             (self.sc.reference(dotted(loc)),)))
         return value
 
-    def tariffs(self) -> tuple[ReliefInputs, TradeTable]:
-        """The tariff engine's inputs: the scenario's two regimes, the shipped
-        measures and trade table, and the automakers' parameters."""
-        spec = self.sc.spec.tariffs
-        system, _, table = shipped_tariff_data()
-        for key in ("with_deal", "without_deal"):
-            name = getattr(spec, key)
-            if name not in system.regimes:
-                raise with_value("unknown tariff regime", location=self.sc.locate(("tariffs", key)), value=name,
-                                 expected="one of " + ", ".join(sorted(system.regimes)), cls=ScenarioError)
-        partner = self.sc.spec.investor
-        if partner not in set(table.imports.data["partner"].unique().to_list()):
-            raise with_value("the shipped trade table has no exports of the investor",
-                             location=self.sc.locate(("investor",)), value=partner,
-                             expected="a partner of the shipped trade table, e.g. KOR", cls=ScenarioError)
-        shares, costs = firm_inputs(self.reader)
-        inputs = shipped_relief(spec.with_deal, spec.without_deal, partner, tuple(sorted(shares.items())),
-                                tuple(sorted(costs.items())), spec.response, spec.method)
-        return inputs, table
-
     def schedule(self, spec: Any, loc: tuple[Any, ...], start_year: int) -> Schedule:
         def year(v: Any, key: str) -> int:
             return start_year if v is None else self.number(v, loc + (key,), integer=True)
@@ -190,21 +197,24 @@ class _Resolver:
                                    self.date(spec.deadline, loc + ("deadline",)), lag_n)
         raise TypeError(spec)  # pragma: no cover
 
+    def terms(self, instrument: str, given: Any, loc: tuple[Any, ...]) -> Terms:
+        """An instrument's terms: the scenario's, else the cited default parameter."""
+        spec = INSTRUMENTS[instrument]
+        for key in (given.model_dump(exclude_none=True) if given is not None else {}):
+            if key not in spec.term_paths:
+                raise with_value(f"term does not apply to instrument '{instrument}'",
+                                 location=self.sc.locate(loc + ("terms", key)), value=key,
+                                 expected="one of " + ", ".join(spec.term_paths), cls=ScenarioError)
+        values = {}
+        for key, path in spec.term_paths.items():
+            v = getattr(given, key, None) if given is not None else None
+            values[key] = self.number(v if v is not None else ParamRef(param=path), loc + ("terms", key))
+        return spec.terms_class(**values)
+
     def tranche(self, t: TrancheSpec, i: int, start_year: int, years: np.ndarray) -> Tranche:
         loc = ("tranches", i)
         amount = self.number(t.amount_usd_bn, loc + ("amount_usd_bn",))
-        defaults = TERM_DEFAULTS[t.instrument]
-        given = {k: v for k, v in t.terms.model_dump(exclude_none=True).items()}
-        for key in given:
-            if key not in defaults:
-                raise with_value(f"term does not apply to instrument '{t.instrument}'",
-                                 location=self.sc.locate(loc + ("terms", key)), value=key,
-                                 expected="one of " + ", ".join(defaults), cls=ScenarioError)
-        terms = {}
-        for key, path in defaults.items():
-            spec_value = getattr(t.terms, key)
-            value = spec_value if spec_value is not None else ParamRef(param=path)
-            terms[key] = self.number(value, loc + ("terms", key))
+        terms = self.terms(t.instrument, t.terms, loc)
         schedule = self.schedule(t.schedule, loc + ("schedule",), start_year)
         if isinstance(t.schedule, ExplicitSpec) and not isinstance(amount, np.ndarray):
             total = sum(t.schedule.amounts_usd_bn.values())
@@ -217,18 +227,69 @@ class _Resolver:
             disburse(schedule, amount, years, np.asarray(amount).size)
         except ScheduleError as exc:
             raise ScheduleError(str(exc), location=self.sc.locate(loc + ("schedule",))) from None
-        funding = t.funding or DEFAULT_FUNDING[t.instrument]
-        return Tranche(t.name, t.instrument, amount, schedule, _TERMS_CLASS[t.instrument](**terms),
-                       funding)
+        funding = t.funding or INSTRUMENTS[t.instrument].default_funding
+        return Tranche(t.name, t.instrument, amount, schedule, terms, funding)
+
+    def parties(self, investor_discount_rate: Any, stress: StressTreatment) -> PartyInputs:
+        p = {k: self.param(path) for k, path in PARTY_PATHS.items()}
+        investor = Investor("investor", investor_discount_rate, p["investor_reservation"], True, stress=stress,
+                            stress_penalty_share=p["stress_penalty"],
+                            max_over_capacity_probability=float(np.mean(p["max_over_capacity"])))
+        host = Host("host", p["host_discount"], p["host_reservation"], True,
+                    value_share={k: self.param(s.host_value_path) for k, s in INSTRUMENTS.items()})
+        return PartyInputs(investor, host, p["incidence"], p["withdrawal"])
+
+    def design(self, vehicle: InvestmentVehicle) -> DesignDefaults:
+        """Defaults of designs around this scenario, read apart from the assessment's
+        provenance (an instrument the scenario does not use is not its input)."""
+        main_reader, main_literals = self.reader, self.literals
+        self.reader, self.literals = ParameterReader(main_reader.tree, main_reader.on), []
+        try:
+            return self._design(vehicle)
+        finally:
+            self.reader, self.literals = main_reader, main_literals
+
+    def _design(self, vehicle: InvestmentVehicle) -> DesignDefaults:
+        terms: dict[str, Terms] = {}
+        funding: dict[str, str] = {}
+        for tr in vehicle.tranches:
+            terms.setdefault(tr.instrument, tr.terms)
+            funding.setdefault(tr.instrument, tr.funding)
+        for name, spec in INSTRUMENTS.items():
+            if name not in terms:
+                terms[name] = self.terms(name, None, ("instruments", name))
+                funding[name] = spec.default_funding
+        fdi = float(np.mean(self.param(f"{SHIPBUILDING}.company_fdi_share")))
+        loan = float(np.mean(self.param(f"{SHIPBUILDING}.ship_finance_share")))
+        return DesignDefaults(terms, funding, fdi / (fdi + loan) if fdi + loan > 0 else 0.5)
+
+    def macro(self, years: np.ndarray) -> MacroPosition:
+        folder = self.sc.spec.investor_macro
+        levels = {f: self.number(ParamRef(param=f"{folder}.{f}"), ("investor_macro", f)) for f in MACRO_LEVELS}
+        series = {f: self.series(f"{folder}.{f}", years, ("investor_macro", f)) for f in MACRO_SERIES}
+        try:
+            node = self.reader.tree.get(folder)
+        except ParameterError as exc:
+            raise ScenarioError(str(exc).split(": ", 1)[-1], location=self.sc.locate(("investor_macro",))) from None
+        rates = [p for p in node.walk() if p.path.rsplit(".", 1)[-1].startswith("exchange_rate_")
+                 and p.unit.endswith("_per_usd")]
+        if len(rates) != 1:
+            raise with_value("the investor's macro folder needs exactly one exchange rate parameter",
+                             location=self.sc.locate(("investor_macro",)), value=[p.path for p in rates],
+                             expected=f"one file {folder}.exchange_rate_<ccy>_per_usd", cls=ScenarioError)
+        currency = rates[0].unit.split("_", 1)[0].upper()
+        fx = self.series(rates[0].path, years, ("investor_macro", rates[0].path.rsplit(".", 1)[-1]))
+        return MacroPosition(**levels, **series, exchange_rate_lcu_per_usd=fx, currency=currency)
 
 
 def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
-            draws: dict[str, Any] | None = None) -> ResolvedScenario:
+            draws: dict[str, Any] | None = None, stress: StressTreatment = "hard") -> ResolvedScenario:
     """Build the engine inputs of a scenario.
 
     ``draws`` maps parameter paths to ``(n_draws,)`` arrays that replace the
     parameter's value (Monte Carlo); everything else is read on ``as_of``.
     The engines return ``n_draws`` rows whichever inputs the draws touch.
+    ``stress`` is the investor's treatment of years over capacity in its payoff.
     """
     base_tree = tree if tree is not None else default_parameters()
     tree = scenario.apply_overlay(base_tree)
@@ -254,12 +315,13 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
     vehicle = InvestmentVehicle(tranches, split, start, end,
                                 r.number(spec.discount_rate, ("discount_rate",)),
                                 labels={"investor": spec.investor, "host": spec.host})
-    macro = {f: r.number(ParamRef(param=f"{spec.investor_macro}.{f}"), ("investor_macro", f))
-             for f in MACRO_LEVELS}
-    for f in MACRO_SERIES:
-        macro[f] = r.series(f"{spec.investor_macro}.{f}", years, ("investor_macro", f))
-    position = MacroPosition(**macro)
-    tariffs, table = r.tariffs()
-    provenance = r.reader.uses + tuple(r.literals) + tariffs.provenance(table)
-    return ResolvedScenario(scenario, vehicle, position, provenance, tree, tariffs, dict(draws or {}))
+    position = r.macro(years)
+    parties = r.parties(vehicle.discount_rate, stress)
+    design = r.design(vehicle)
+    tariffs, trade_uses = relief_inputs(scenario, r.reader)
+    provenance = r.reader.uses + tuple(r.literals) + tariffs.provenance() + trade_uses
+    return ResolvedScenario(scenario, vehicle, position, provenance, tree, tariffs, parties, design,
+                            dict(draws or {}))
 
+
+__all__ = ["DesignDefaults", "ResolvedScenario", "party_paths", "resolve", "PARTY_PATHS"]

@@ -1,10 +1,8 @@
-"""One results family: :class:`Assessment` and its per-scenario parts.
+"""Results of the assessment study: :class:`Assessment` and its per-scenario parts.
 
-Every interface (CLI table, JSON, HTML report, CSV/Excel, the web app to
-come) renders these objects and computes nothing of its own. Results are
-frozen dataclasses with ``to_frame``/``to_dict``, a text ``summary`` and
-``_repr_html_`` for notebooks, and ``provenance``: each input's parameter
-path, date, value and references.
+Every interface (CLI table, JSON, HTML report, CSV/Excel, the web app)
+renders these objects and computes nothing of its own (see
+:mod:`tradepact.results.base` for the shared contract).
 """
 
 from __future__ import annotations
@@ -16,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .core.parameters import ParameterUse
+from .. import __version__
+from ..core.instruments import describe_schedule
+from ..core.parameters import ParameterUse
+from .base import Result, ResultSet, provenance_frame
 
 if TYPE_CHECKING:
-    from .assess import Outcome
+    from ..studies.assess import Outcome
 
-#: Headline figures: key -> (label, unit, format).
+#: Headline figures: key -> (label, unit, format); interfaces format with the third.
 HEADLINE: dict[str, tuple[str, str, str]] = {
     "pledge_usd_bn": ("Pledge", "USD bn", "{:,.0f}"),
     "cash_pledge_usd_bn": ("Cash (equity) pledge", "USD bn", "{:,.0f}"),
@@ -61,12 +61,6 @@ def _scalar(key: str, x: Any) -> Any:
     return int(round(v)) if key in _INT_KEYS else v
 
 
-def format_value(key: str, value: Any) -> str:
-    if value is None:
-        return "never" if key in ("recoup_year", "profit_split_switch_year") else "n/a"
-    return HEADLINE[key][2].format(value) if key in HEADLINE else f"{value}"
-
-
 @dataclass(frozen=True)
 class TrancheSummary:
     name: str
@@ -77,8 +71,10 @@ class TrancheSummary:
 
 
 @dataclass(frozen=True)
-class ScenarioAssessment:
+class ScenarioAssessment(Result):
     """One scenario's results: headline figures, annual table, provenance."""
+
+    SCHEMA = "scenario_assessment/1"
 
     name: str
     title: str
@@ -89,7 +85,7 @@ class ScenarioAssessment:
     headline: dict[str, Any]
     annual: pd.DataFrame
     tranches: tuple[TrancheSummary, ...]
-    provenance: tuple[ParameterUse, ...] = field(repr=False)
+    sources: tuple[ParameterUse, ...] = field(repr=False)
     tariffs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     tariff_regimes: tuple[str, str] = ("", "")
     rate_timeline: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -104,7 +100,7 @@ class ScenarioAssessment:
             data[key] = row.astype(bool) if arr.dtype == bool else row.astype(float)
         tranches = tuple(TrancheSummary(
             t.name, t.instrument, t.funding, float(np.asarray(t.amount_usd_bn).reshape(-1)[draw]),
-            _describe_schedule(t.schedule)) for t in outcome.resolved.vehicle.tranches)
+            describe_schedule(t.schedule)) for t in outcome.resolved.vehicle.tranches)
         return cls(sc.name, sc.spec.title, sc.spec.status, sc.spec.description, sc.spec.as_of,
                    sc.source, headline, pd.DataFrame(data), tranches, outcome.provenance,
                    outcome.relief.frame, outcome.relief.regimes, outcome.rate_timeline)
@@ -122,7 +118,7 @@ class ScenarioAssessment:
             "tranches": [vars(t) for t in self.tranches],
             "tariffs": {"regimes": {"with_deal": self.tariff_regimes[0], "without_deal": self.tariff_regimes[1]},
                         "rows": [{**r, "year": int(r["year"])} for r in self.tariffs.to_dict(orient="records")]},
-            "provenance": [u.to_dict() for u in self.provenance],
+            "provenance": [u.to_dict() for u in self.sources],
         }
 
     def tariff_sectors(self, year: int) -> pd.DataFrame:
@@ -169,51 +165,54 @@ class ScenarioAssessment:
                                       columns=["modelled_bill_usd_bn", "modelled_savings_usd_bn",
                                                "disclosed_cost_usd_bn"])
 
-    def provenance_frame(self) -> pd.DataFrame:
-        rows = []
-        for u in self.provenance:
-            ref = u.references[0]
-            rows.append({"scenario": self.name, "path": u.path, "date": u.date.isoformat(),
-                         "value": u.value, "unit": u.unit, "valid_from": u.valid_from.isoformat(),
-                         "status": u.status, "note": u.note or "",
-                         "reference": ref.short(), "href": ref.href, "pinpoint": ref.pinpoint})
-        return pd.DataFrame(rows)
+    def provenance(self) -> pd.DataFrame:
+        """Every input: parameter path, date, value, unit, status and source."""
+        return provenance_frame(self.sources, scenario=self.name)
+
+    def frame(self) -> pd.DataFrame:
+        """The annual table (one row per modelled year)."""
+        return self.annual
+
+    def compare(self) -> pd.DataFrame:
+        """Headline figures with their labels and units (one column: this scenario)."""
+        return _headline_table([self])
+
+    def summary(self) -> str:
+        return f"{self.name}: {self.title}\n" + self.compare().to_string()
 
 
-def _describe_schedule(s: Any) -> str:
-    kind = s.kind
-    if kind == "capped_annual":
-        cap = float(np.asarray(s.cap_usd_bn).reshape(-1)[0])
-        return f"capped at {cap:g} USD bn/yr from {s.start_year}"
-    if kind == "upfront":
-        return f"upfront in {s.year}"
-    if kind == "explicit":
-        return "explicit: " + ", ".join(f"{y}: {a:g}" for y, a in s.amounts_usd_bn)
-    return (f"evenly from {s.start_year} to the selection deadline {s.deadline.isoformat()}"
-            f" + {s.funding_lag_business_days} business days")
+def _headline_table(scenarios: list[ScenarioAssessment], keys: list[str] | None = None) -> pd.DataFrame:
+    keys = keys or list(HEADLINE)
+    data = {s.name: [s.headline.get(k) for k in keys] for s in scenarios}
+    out = pd.DataFrame(data, index=pd.Index(keys, name="figure"), dtype=float)
+    out.insert(0, "unit", [HEADLINE[k][1] for k in keys])
+    out.insert(0, "label", [HEADLINE[k][0] for k in keys])
+    return out
 
 
 @dataclass(frozen=True)
-class Assessment:
-    """Scenarios assessed side by side."""
+class Assessment(ResultSet[ScenarioAssessment]):
+    """Scenarios assessed side by side (``a["final"]`` finds ``us_kr_2025/final``)."""
 
+    SCHEMA = "assessment/1"
     scenarios: tuple[ScenarioAssessment, ...]
     version: str = __version__
 
-    def __getitem__(self, name: str) -> ScenarioAssessment:
-        for s in self.scenarios:
-            if s.name == name:
-                return s
-        raise KeyError(name)
-
     @property
-    def names(self) -> list[str]:
-        return [s.name for s in self.scenarios]
+    def items(self) -> tuple[ScenarioAssessment, ...]:
+        return self.scenarios
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON contract: ``{"scenarios": [...]}``."""
-        return {"tradepact_version": self.version,
+        """The stable JSON contract: ``{"schema", "tradepact_version", "scenarios": [...]}``."""
+        return {"schema": self.SCHEMA, "tradepact_version": self.version,
                 "scenarios": [s.to_dict() for s in self.scenarios]}
+
+    def frame(self) -> pd.DataFrame:
+        """The annual tables stacked (tidy: scenario × year)."""
+        return self.annual_frame()
+
+    def provenance(self) -> pd.DataFrame:
+        return pd.concat([s.provenance() for s in self.scenarios], ignore_index=True)
 
     def headline_frame(self) -> pd.DataFrame:
         """Headline figures, one column per scenario."""
@@ -223,9 +222,6 @@ class Assessment:
         """Annual tables stacked, with a ``scenario`` column (tidy: scenario × year)."""
         return pd.concat([s.annual.assign(scenario=s.name) for s in self.scenarios],
                          ignore_index=True)[["scenario"] + list(self.scenarios[0].annual.columns)]
-
-    def provenance_frame(self) -> pd.DataFrame:
-        return pd.concat([s.provenance_frame() for s in self.scenarios], ignore_index=True)
 
     def tariff_groups(self) -> list[tuple[tuple[str, str], list[ScenarioAssessment]]]:
         """Scenarios grouped by their pair of tariff regimes (with, without the deal):
@@ -248,18 +244,10 @@ class Assessment:
             ["scenario"] + list(self.scenarios[0].tariffs.columns)]
 
     def compare(self, keys: list[str] | None = None) -> pd.DataFrame:
-        """Formatted side-by-side headline table (rows: figures, columns: scenarios)."""
-        keys = keys or list(HEADLINE)
-        rows = {HEADLINE[k][0]: [format_value(k, s.headline.get(k)) for s in self.scenarios]
-                for k in keys}
-        return pd.DataFrame(rows, index=self.names).T
+        """Headline figures side by side: rows are figures (with ``label`` and
+        ``unit``), one numeric column per scenario; a figure that does not
+        exist (no IRR, never recouped) is NaN."""
+        return _headline_table(list(self.scenarios), keys)
 
-    @property
     def summary(self) -> str:
         return self.compare().to_string()
-
-    def __str__(self) -> str:
-        return self.summary
-
-    def _repr_html_(self) -> str:
-        return self.compare().to_html()

@@ -1,9 +1,10 @@
-"""Scenario(s) → :class:`~tradepact.results.Assessment`.
+"""The assessment study: scenario(s) → :class:`~tradepact.results.Assessment`.
 
-``assess`` runs the pledge engine, values it and stresses the investor's
-external position for each scenario, then packs tables, headline figures and
-the provenance of every input into one :class:`Assessment`. ``evaluate``
-returns the per-draw engine outcome that Monte Carlo work builds on.
+``assess`` loads each scenario, resolves it into engine inputs, runs the
+pledge engine, its valuation, the macro stress, the tariff engine and both
+sides' payoffs, then packs tables, headline figures and the provenance of
+every input into one :class:`Assessment`. ``evaluate`` returns the per-draw
+engine outcome that the Monte Carlo and the design sweep build on.
 """
 
 from __future__ import annotations
@@ -17,17 +18,16 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .core.parameters import ParameterNode, ParameterUse
-from .core.scenario import Scenario, load_scenario, shipped_scenario, shipped_scenarios
-from .macro.stress import StressResult, stress
-from .negotiation.parties import PartyInputs, Payoffs, StressTreatment, parties_from_parameters, payoffs
-from .negotiation.parties import TariffRelief as NegotiationRelief
-from .resolve import ResolvedScenario, resolve
-from .results import Assessment, ScenarioAssessment
-from .tariffs.relief import ReliefInputs, TariffRelief
-from .tariffs.timeline import rate_timeline
-from .vehicle.cashflows import CashFlowSchedule, build_cash_flows
-from .vehicle.valuation import VehicleResult
+from ..core.parameters import ParameterNode, ParameterUse
+from ..core.scenario import Scenario
+from ..macro.stress import StressResult, stress
+from ..negotiation.parties import Payoffs, ReliefStream, payoffs, relief_stream
+from ..resolve import ResolvedScenario, resolve
+from ..results.assessment import Assessment, ScenarioAssessment
+from ..tariffs.relief import ReliefInputs, TariffRelief
+from ..tariffs.timeline import rate_timeline
+from ..vehicle.cashflows import CashFlowSchedule, build_cash_flows
+from ..vehicle.valuation import VehicleResult
 
 DEFAULT_SCENARIOS = ("us_kr_2025/us_initial", "us_kr_2025/us_october", "us_kr_2025/kr_october",
                      "us_kr_2025/final")
@@ -42,7 +42,7 @@ class Outcome:
     value: VehicleResult
     stress: StressResult
     relief: TariffRelief
-    parties: PartyInputs
+    stream: ReliefStream
     payoffs: Payoffs
 
     @property
@@ -56,8 +56,7 @@ class Outcome:
     @property
     def provenance(self) -> tuple[ParameterUse, ...]:
         """Every input: the scenario's, then the payoffs' parameters not already listed."""
-        seen = {u.path for u in self.resolved.provenance}
-        return self.resolved.provenance + tuple(u for u in self.parties.provenance if u.path not in seen)
+        return self.resolved.provenance
 
     @cached_property
     def annual(self) -> dict[str, np.ndarray]:
@@ -89,7 +88,7 @@ class Outcome:
             "outflow_to_reserves": s.outflow_to_reserves,
             "outflow_to_gdp": s.outflow_to_gdp,
             "over_capacity": s.over_capacity,
-            "cash_outflow_krw_tn": s.outflow_krw_tn,
+            f"cash_outflow_{s.currency.lower()}_tn": s.outflow_lcu_tn,
             **self.tariff_annual,
         }
 
@@ -183,39 +182,23 @@ def tariff_relief_of(resolved: ResolvedScenario) -> TariffRelief:
     return _relief(resolved.tariffs, tuple(range(first, resolved.vehicle.last_year + 1)))
 
 
-def parties_of(resolved: ResolvedScenario, *, stress_treatment: StressTreatment = "hard",
-               relief: NegotiationRelief | None = None) -> PartyInputs:
-    """Both parties of the scenario, with the tariff engine's relief unless
-    ``relief`` gives another stream."""
-    sc = resolved.scenario
-    return parties_from_parameters(resolved.tree, sc.spec.as_of,
-                                   investor_discount_rate=resolved.vehicle.discount_rate,
-                                   relief=relief if relief is not None else tariff_relief_of(resolved),
-                                   years=resolved.vehicle.years, draws=dict(resolved.draws),
-                                   stress=stress_treatment)
+def stream_of(resolved: ResolvedScenario) -> ReliefStream:
+    """The payoffs' relief stream: the tariff engine's figures over the modelled
+    years, at the scenario's incidence and withdrawal probability."""
+    p = resolved.parties
+    return relief_stream(tariff_relief_of(resolved), resolved.vehicle.years, p.incidence, p.withdrawal)
 
 
-def evaluate(resolved: ResolvedScenario, *, stress_treatment: StressTreatment = "hard",
-             relief: NegotiationRelief | None = None) -> Outcome:
+def evaluate(resolved: ResolvedScenario, *, relief: ReliefStream | None = None) -> Outcome:
     """Run the pledge engine, its valuation, the macro stress, the tariff
-    relief and both sides' payoffs."""
+    relief and both sides' payoffs (``relief`` replaces the engine's stream)."""
     flows = build_cash_flows(resolved.vehicle, resolved.n_draws)
     value = VehicleResult.of(flows)
-    st = stress(resolved.position, flows.reserve_out, flows.reserve_in, flows.cash_out,
-                flows.years)
-    parties = parties_of(resolved, stress_treatment=stress_treatment, relief=relief)
-    pay = payoffs(flows, st, parties.investor, parties.host, parties.relief)
-    return Outcome(resolved, flows, value, st, tariff_relief_of(resolved), parties, pay)
-
-
-def load(item: str | Path | Scenario) -> Scenario:
-    """A scenario from a shipped name, a file path or an already loaded object."""
-    if isinstance(item, Scenario):
-        return item
-    text = str(item)
-    if text in shipped_scenarios():
-        return shipped_scenario(text)
-    return load_scenario(Path(text))
+    st = stress(resolved.position, flows.reserve_out, flows.reserve_in, flows.cash_out, flows.years)
+    stream = relief if relief is not None else stream_of(resolved)
+    p = resolved.parties
+    pay = payoffs(flows, st, p.investor, p.host, stream)
+    return Outcome(resolved, flows, value, st, tariff_relief_of(resolved), stream, pay)
 
 
 def assess(scenarios: Iterable[str | Path | Scenario] = DEFAULT_SCENARIOS, *,
@@ -223,7 +206,7 @@ def assess(scenarios: Iterable[str | Path | Scenario] = DEFAULT_SCENARIOS, *,
     """Assess scenarios side by side (default: the four shipped US–Korea ones)."""
     results = []
     for item in scenarios:
-        sc = load(item)
+        sc = Scenario.load(item)
         outcome = evaluate(resolve(sc, parameters))
         results.append(ScenarioAssessment.from_outcome(outcome))
     return Assessment(tuple(results))

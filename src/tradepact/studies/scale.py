@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .core.errors import Location, TradepactError, with_value
+from ..core.errors import Location, TradepactError, with_value
 
 R = TypeVar("R")
 #: Rows (draws × designs × years) above which ``workers=None`` starts a local cluster.

@@ -1,0 +1,39 @@
+"""``tradepact assess``: scenarios side by side in the terminal, as JSON, and as a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("assess")
+@click.option("--scenario", "scenarios", multiple=True, metavar="FILE|NAME",
+              help="Scenario file or shipped name; repeatable. Default: the four shipped US–Korea scenarios.")
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON on stdout (no report).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Report folder (default ./tradepact-report).")
+@click.option("--no-report", is_flag=True, help="Do not write the report folder.")
+def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_report: bool) -> None:
+    """Assess pledge designs: cash by year, FX stress, value, provenance."""
+    from ...studies.assess import DEFAULT_SCENARIOS, assess
+    from ..export import assessment_json
+    a = assess(scenarios or DEFAULT_SCENARIOS)
+    if as_json:
+        click.echo(assessment_json(a))
+        if out is not None and not no_report:
+            from ..report import write_report
+            write_report(a, out)
+        return
+    from rich.console import Console
+
+    from ..terminal import annual_table, headline_table, tariff_tables
+    console = Console()
+    console.print(headline_table(a))
+    console.print(annual_table(a))
+    for t in tariff_tables(a, last_year=int(a.scenarios[0].annual["year"].min()) + 2):
+        console.print(t)
+    if not no_report:
+        from ..report import write_report
+        path = write_report(a, out or Path("tradepact-report"))
+        console.print(f"Report written to [bold]{path}[/bold] (with assessment.json, CSV and Excel tables).")

@@ -1,0 +1,216 @@
+"""Results of the Monte Carlo study: :class:`SimulationResult` and :class:`SimulationSet`.
+
+Headline figures per draw, kept annual series, quantiles (empirical where a
+figure can be "never"), fan-chart bands and probabilities, with the JSON
+contract of ``tradepact simulate --json``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.parameters import ParameterUse
+from ..core.units import CURRENCIES
+from .base import Result, ResultSet, provenance_frame
+
+#: Quantiles of the fan charts.
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+#: Labels of figures outside the assessment's headline table (``results.HEADLINE``).
+PAYOFF_LABELS: dict[str, tuple[str, str]] = {
+    "investor_surplus_usd_bn": ("Investor payoff above reservation value", "USD bn"),
+    "host_surplus_usd_bn": ("Host payoff above reservation value", "USD bn"),
+    **{f"peak_annual_cash_outflow_{c.lower()}_tn": (f"Peak annual cash outflow in {n}", f"{c} tn")
+       for c, n in CURRENCIES.items()},
+    **{f"total_cash_outflow_{c.lower()}_tn": (f"Total cash outflow in {n} (undiscounted)", f"{c} tn")
+       for c, n in CURRENCIES.items()},
+}
+
+
+def label_of(key: str) -> tuple[str, str]:
+    """(label, unit) of a simulated figure."""
+    from .assessment import HEADLINE
+    if key in HEADLINE:
+        return HEADLINE[key][0], HEADLINE[key][1]
+    return PAYOFF_LABELS.get(key, (key.replace("_", " "), ""))
+#: Year-valued figures: a missing value means "not within the horizon" and sorts last.
+_NEVER_LAST = {"recoup_year", "profit_split_switch_year"}
+
+
+def _quantile(key: str, x: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    x = np.asarray(x, float)
+    # "Never" (inf) and "no IRR" (-inf) sort last and first; the empirical quantile
+    # (no interpolation) keeps them, where interpolating between two infinities gives nan.
+    if key in _NEVER_LAST:
+        return np.quantile(np.where(np.isnan(x), np.inf, x), q, method="inverted_cdf")
+    if key == "investor_irr":            # no IRR: receipts never cover outflows
+        return np.quantile(np.where(np.isnan(x), -np.inf, x), q, method="inverted_cdf")
+    if np.isnan(x).all():
+        return np.full(len(q), np.nan)
+    return np.nanquantile(x, q)
+
+
+def _json(v: float) -> float | None:
+    v = float(v)
+    return None if not np.isfinite(v) else v
+
+
+def _qname(q: float) -> str:
+    return f"p{q * 100:g}"
+
+
+@dataclass(frozen=True)
+class SimulationResult(Result):
+    """The outcome of :func:`simulate` for one scenario.
+
+    ``headline``: ``{figure: (n_draws,)}``; ``annual``: ``{series: (n_draws,
+    n_years)}`` for the kept series; ``inputs``: ``{parameter path: (n_draws,)}``.
+    """
+
+    name: str
+    title: str
+    source: str
+    as_of: _dt.date
+    n_draws: int
+    seed: int
+    years: np.ndarray
+    uncertainty: Any    # tradepact.resolve.uncertainty.UncertaintyModel
+    headline: dict[str, np.ndarray] = field(repr=False)
+    annual: dict[str, np.ndarray] = field(repr=False)
+    inputs: dict[str, np.ndarray] = field(repr=False)
+    over_capacity_any: np.ndarray = field(repr=False)
+    sources: tuple[ParameterUse, ...] = field(repr=False)
+    relief_source: str = ""
+    stress: str = "hard"
+    chunk_size: int = 8192
+
+    def quantiles(self, q: Sequence[float] = (0.05, 0.5, 0.95),
+                  keys: Iterable[str] | None = None) -> pd.DataFrame:
+        """Quantiles of headline figures (rows) — ``inf`` years mean "never"."""
+        keys = list(keys) if keys is not None else list(self.headline)
+        data = {k: _quantile(k, self.headline[k], q) for k in keys}
+        return pd.DataFrame(data, index=[_qname(x) for x in q]).T
+
+    @cached_property
+    def mean(self) -> dict[str, float]:
+        return {k: float(np.nanmean(v)) if not np.isnan(v).all() else float("nan")
+                for k, v in self.headline.items()}
+
+    def standard_error(self, key: str) -> float:
+        """Monte Carlo standard error of the mean of a headline figure."""
+        x = self.headline[key][~np.isnan(self.headline[key])]
+        return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else float("nan")
+
+    @cached_property
+    def probabilities(self) -> dict[str, float]:
+        h = self.headline
+        return {
+            "investor_recoups_within_horizon": float(np.mean(np.isfinite(h["recoup_year"]))),
+            "equity_recouped_within_horizon": float(np.mean(np.isfinite(h["profit_split_switch_year"]))),
+            "any_year_over_capacity": float(np.mean(self.over_capacity_any)),
+            "investor_npv_negative": float(np.mean(h["investor_npv_usd_bn"] < 0)),
+            "investor_better_off_than_no_deal": float(np.mean(h["investor_surplus_usd_bn"] >= 0)),
+            "host_better_off_than_no_deal": float(np.mean(h["host_surplus_usd_bn"] >= 0)),
+            "both_better_off": float(np.mean((h["investor_surplus_usd_bn"] >= 0)
+                                             & (h["host_surplus_usd_bn"] >= 0))),
+        }
+
+    def probability_standard_errors(self) -> dict[str, float]:
+        return {k: float(np.sqrt(p * (1 - p) / self.n_draws)) for k, p in self.probabilities.items()}
+
+    def fan(self, key: str, q: Sequence[float] = FAN_QUANTILES) -> pd.DataFrame:
+        """Quantiles of an annual series by year (rows: years; columns: p5 … p95)."""
+        if key not in self.annual:
+            raise KeyError(f"{key!r} was not kept; kept: {', '.join(self.annual)}")
+        band = np.quantile(self.annual[key], q, axis=0)
+        return pd.DataFrame(band.T, index=pd.Index(self.years.astype(int), name="year"),
+                            columns=[_qname(x) for x in q])
+
+    SCHEMA = "simulation/1"
+
+    def frame(self) -> pd.DataFrame:
+        """One row per draw: the drawn inputs and the headline figures."""
+        data = {"draw": np.arange(self.n_draws)}
+        data.update(self.inputs)
+        data.update(self.headline)
+        return pd.DataFrame(data)
+
+    def to_dict(self, *, fans: bool = True) -> dict[str, Any]:
+        """The JSON contract of ``tradepact simulate --json`` (one scenario)."""
+        qs = self.quantiles()
+        out: dict[str, Any] = {
+            "name": self.name, "title": self.title, "as_of": self.as_of.isoformat(),
+            "n_draws": self.n_draws, "seed": self.seed, "chunk_size": self.chunk_size,
+            "stress": self.stress, "tariff_relief": self.relief_source,
+            "uncertainty_source": self.uncertainty.source,
+            "uncertain_parameters": [{"path": i.path, "distribution": i.describe(), "unit": i.unit,
+                                      "point_value": i.point_value, "used": i.used}
+                                     for i in self.uncertainty.inputs],
+            "quantiles": {k: {c: _json(qs.loc[k, c]) for c in qs.columns} for k in qs.index},
+            "mean": {k: _json(v) for k, v in self.mean.items()},
+            "probabilities": self.probabilities,
+            "probability_standard_errors": self.probability_standard_errors(),
+        }
+        if fans:
+            out["annual_quantiles"] = {
+                k: {"year": [int(y) for y in self.years],
+                    **{c: [_json(x) for x in col] for c, col in self.fan(k).items()}}
+                for k in self.annual}
+        return out
+
+    def compare(self, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Quantiles of every headline figure, with labels and units."""
+        out = self.quantiles(q)
+        out.insert(0, "unit", [label_of(k)[1] for k in out.index])
+        out.insert(0, "label", [label_of(k)[0] for k in out.index])
+        return out
+
+    def provenance(self) -> pd.DataFrame:
+        return provenance_frame(self.sources, scenario=self.name)
+
+    def summary(self) -> str:
+        lines = [f"{self.name}: {self.n_draws:,} draws, seed {self.seed}"]
+        lines.append(self.quantiles().to_string(float_format=lambda v: f"{v:,.2f}"))
+        lines += [f"P({k}) = {v:.3f}" for k, v in self.probabilities.items()]
+        return "\n".join(lines)
+
+
+
+@dataclass(frozen=True)
+class SimulationSet(ResultSet[SimulationResult]):
+    """Several scenarios simulated with the same seed (common random numbers).
+    ``assessment`` is the point assessment of the same scenarios, when the study made it."""
+
+    SCHEMA = "simulations/1"
+    results: tuple[SimulationResult, ...]
+    assessment: Any = None
+
+    @property
+    def items(self) -> tuple[SimulationResult, ...]:
+        return self.results
+
+    def to_dict(self, *, fans: bool = True) -> dict[str, Any]:
+        from .. import __version__
+        return {"schema": self.SCHEMA, "tradepact_version": __version__,
+                "simulations": [r.to_dict(fans=fans) for r in self.results]}
+
+    def frame(self) -> pd.DataFrame:
+        """Every draw of every scenario (tidy: scenario × draw)."""
+        return pd.concat([r.frame().assign(scenario=r.name) for r in self.results], ignore_index=True)
+
+    def compare(self, key: str = "deal_npv_investor_usd_bn", q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Quantiles of one figure, one column per scenario."""
+        return pd.DataFrame({r.name: r.quantiles(q, [key]).iloc[0] for r in self.results})
+
+    def provenance(self) -> pd.DataFrame:
+        return pd.concat([r.provenance() for r in self.results], ignore_index=True)
+
+
