@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -77,17 +78,62 @@ def parse_special(text: str | None) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column1Schedule:
     """Leaf lines of a column-1 schedule with general and special rates.
 
     ``lines``: code (8 or 10 digits), general_rate, general_kind.
     ``special``: code, program, rate, kind (one row per line × program).
+    A dated schedule (:meth:`from_dated`) also has ``valid_from`` and
+    ``valid_until`` (exclusive, null = open) on both, one row per run of
+    HTS revisions in which the line is unchanged; :meth:`at` gives the
+    schedule in force on a date.
     """
 
     lines: pl.DataFrame
     special: pl.DataFrame
     source: str
+    #: Whether a code that is not (or no longer) a line takes the lines of its HS8,
+    #: else HS6 parent (trade data of an earlier year: codes renumbered since).
+    renumbered_parents: bool = False
+
+    @classmethod
+    def from_dated(cls, lines: pl.DataFrame, special: pl.DataFrame, *, source: str) -> "Column1Schedule":
+        """A schedule over time from the shipped HTS tables (see :mod:`tradepact.io.shipped`).
+        Codes of the 2024 trade data that were renumbered take their parent's lines."""
+        return cls(lines, special, source, renumbered_parents=True)
+
+    @property
+    def dated(self) -> bool:
+        return "valid_from" in self.lines.columns
+
+    def revision_dates(self) -> list:
+        """Dates on which some line changes (the HTS revisions, one clock with the measures)."""
+        if not self.dated:
+            return []
+        cache = self.__dict__.setdefault("_revisions", [])
+        if not cache:
+            out = set(self.lines["valid_from"].unique().to_list()) | set(
+                self.lines["valid_until"].drop_nulls().unique().to_list())
+            cache.extend(sorted(out))
+        return cache
+
+    def at(self, on: Any) -> "Column1Schedule":
+        """The schedule in force on ``on`` (itself if not dated); cached per revision interval."""
+        if not self.dated:
+            return self
+        import datetime as _dt
+        cuts = self.revision_dates()
+        key = max([c for c in cuts if c <= on], default=cuts[0])
+        cache = self.__dict__.setdefault("_at_cache", {})
+        if key not in cache:
+            def live(df: pl.DataFrame) -> pl.DataFrame:
+                return df.filter((pl.col("valid_from") <= key)
+                                 & (pl.col("valid_until").is_null() | (pl.col("valid_until") > key)))
+            cache[key] = Column1Schedule(live(self.lines), live(self.special), f"{self.source} (in force {key})",
+                                         self.renumbered_parents)
+        assert isinstance(on, _dt.date)
+        return cache[key]
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -201,6 +247,19 @@ class Column1Schedule:
                 pairs.append(up.select("query", pl.col("code").alias("leaf")))
         found = pl.concat(pairs) if pairs else pl.DataFrame(schema={"query": pl.Utf8, "leaf": pl.Utf8})
         missing = q.join(found.select("query").unique(), on="query", how="anti")
+        for length in (8, 6, 4):         # a line renumbered since the data's year: its parent's lines
+            if not (missing.height and self.renumbered_parents):
+                break
+            up = missing.with_columns(pl.col("query").str.slice(0, length).alias("parent")).join(
+                leaves.with_columns(pl.col("code").str.slice(0, length).alias("parent")), on="parent")
+            found = pl.concat([found, up.select("query", pl.col("code").alias("leaf"))])
+            missing = missing.join(up.select("query").unique(), on="query", how="anti")
+        if missing.height and self.renumbered_parents:
+            # Census statistical codes of chapter 99 (e.g. 9999.95 low-value shipments) have no
+            # tariff line: they stand for themselves at no column-1 duty.
+            stat = missing.filter(pl.col("query").str.starts_with("99"))
+            found = pl.concat([found, stat.select("query", pl.col("query").alias("leaf"))])
+            missing = missing.join(stat, on="query", how="anti")
         if missing.height:
             ex = ", ".join(missing["query"].head(5).to_list())
             raise with_value(f"{missing.height} HS code(s) are not in the column-1 schedule",
@@ -218,7 +277,8 @@ class Column1Schedule:
         the program's rate where granted, the general rate elsewhere.
         """
         pairs = self._resolve(codes)
-        leaf = pairs.join(self.lines, left_on="leaf", right_on="code", how="left")
+        leaf = pairs.join(self.lines, left_on="leaf", right_on="code", how="left").with_columns(
+            pl.col("general_rate").fill_null(0.0), pl.col("general_kind").fill_null("free"))
         if program is not None:
             sp = self.special.filter(pl.col("program") == program).select(
                 pl.col("code").alias("leaf"), pl.col("rate").alias("program_rate"))

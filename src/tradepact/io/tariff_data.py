@@ -16,11 +16,12 @@ from pydantic import ValidationError
 from ..core.dates import Interval
 from ..core.errors import InputFileError, Location, ParameterError, with_value
 from ..core.references import Reference
-from ..core.yamlio import LineList, load_yaml_file, validation_error
+from ..core.yamlfast import load_package_yaml as load_yaml_file
+from ..core.yamlio import LineList, validation_error
 from ..tariffs.measures import (
     MeasureSet, Regime, TariffMeasure, TariffSystem, _MeasureFile, _SourcesFile, _SystemFile,
 )
-from ..tariffs.scope import HSGroups, ListEntry
+from ..tariffs.scope import HSGroups, ProductList
 from .codes import CODES_ROOT, PartnerTable, load_partner_table, read_code_csv
 from .frame import ImportFrame
 from .hts import Column1Schedule
@@ -28,9 +29,6 @@ from .hts import Column1Schedule
 POLICY = Path(__file__).resolve().parent.parent / "policy"
 TARIFF_ROOT = POLICY / "us" / "tariffs"
 MEASURES_ROOT = TARIFF_ROOT / "_measures"
-EXCERPT = POLICY / "codes" / "hts_col1_excerpt.csv"
-TRADE_ROOT = POLICY / "trade"
-TRADE_TABLE = TRADE_ROOT / "us_imports_2024_by_sector.csv"
 
 
 @lru_cache(maxsize=4)
@@ -39,8 +37,8 @@ def load_hs_groups(root: Path = CODES_ROOT) -> HSGroups:
     gfile = root / "hs_groups.csv"
     groups = read_code_csv(gfile, ("group", "hs_prefix"))
     defs = read_code_csv(root / "hs_group_defs.csv", ("group", "basis", "description"))
-    sectors = read_code_csv(root / "sectors.csv", ("sector", "hs_prefix", "label"))
-    for df, path in ((groups, gfile), (sectors, root / "sectors.csv")):
+    sectors = read_code_csv(root / "sectors.csv", ("sector", "naics_prefix", "label"))
+    for df, path in ((groups, gfile),):
         bad = df.filter(~pl.col("hs_prefix").str.contains(r"^\d{2}(\d{2}){0,4}$"))
         if bad.height:
             raise with_value("malformed HS prefix", location=Location(str(path), None, "hs_prefix"),
@@ -60,32 +58,41 @@ def load_hs_groups(root: Path = CODES_ROOT) -> HSGroups:
                          expected="every group listed in both files", cls=InputFileError)
     sec: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
-    for s, p, lab in zip(sectors["sector"].to_list(), sectors["hs_prefix"].to_list(),
+    for s, p, lab in zip(sectors["sector"].to_list(), sectors["naics_prefix"].to_list(),
                          sectors["label"].to_list()):
         sec.setdefault(s, []).append(p)
         labels[s] = lab
     labels.setdefault("other", "All other goods")
-    return HSGroups({k: tuple(v) for k, v in prefixes.items()}, desc,
-                    {k: tuple(v) for k, v in sec.items()}, labels, str(gfile), _product_lists())
+    sectors_t = {k: tuple(v) for k, v in sec.items()}
+    return HSGroups({k: tuple(v) for k, v in prefixes.items()}, desc, sectors_t, labels, str(gfile),
+                    _product_lists(), _sector_codes(sectors_t))
 
 
-def _product_lists() -> dict[str, tuple[ListEntry, ...]]:
-    """The product lists of the shipped data, if built (``make data``)."""
-    path = Path(__file__).resolve().parent.parent / "data" / "product_lists.parquet"
-    if not path.is_file():
-        return {}
-    try:
-        df = pl.read_parquet(path)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise InputFileError(f"cannot be read ({exc.__class__.__name__})", location=Location(str(path)),
-                             expected="the product lists built by make data") from None
-    out: dict[str, list[ListEntry]] = {}
-    cols = [c for c in ("list", "hts_prefix", "share", "valid_from", "valid_until") if c in df.columns]
-    for row in df.select(cols).iter_rows(named=True):
-        share = row.get("share")
-        out.setdefault(row["list"], []).append(ListEntry(
-            row["hts_prefix"], 1.0 if share is None else float(share), row.get("valid_from"), row.get("valid_until")))
-    return {k: tuple(v) for k, v in out.items()}
+def _sector_codes(sectors: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """HTS10 -> sector through the shipped HS10 → NAICS concordance (longest NAICS prefix wins)."""
+    from .shipped import concordance
+    conc = concordance().select("hs10", "naics6")
+    out: dict[str, str] = {}
+    for length in sorted({len(p) for ps in sectors.values() for p in ps}, reverse=True):
+        rules = pl.DataFrame({"prefix": [p for ps in sectors.values() for p in ps if len(p) == length],
+                              "sector": [s for s, ps in sectors.items() for p in ps if len(p) == length]})
+        hit = conc.with_columns(pl.col("naics6").str.slice(0, length).alias("prefix")).join(rules, on="prefix")
+        for code, sec in zip(hit["hs10"].to_list(), hit["sector"].to_list()):
+            out.setdefault(code, sec)
+    return out
+
+
+def _product_lists() -> dict[str, ProductList]:
+    """The product lists of the shipped data (``make data``), by name."""
+    from .shipped import product_lists
+    df = product_lists()
+    out = {}
+    for (name,), part in df.partition_by("list", as_dict=True).items():
+        out[name] = ProductList(part["hts_prefix"].to_numpy().astype(str),
+                                part["share"].fill_null(1.0).to_numpy().astype(float),
+                                part["valid_from"].to_numpy().astype("datetime64[D]"),
+                                part["valid_until"].to_numpy().astype("datetime64[D]"))
+    return out
 
 
 def _load_sources(path: Path) -> dict[str, Reference]:
@@ -190,64 +197,57 @@ def default_tariff_system() -> TariffSystem:
     return _SYSTEM
 
 
+@lru_cache(maxsize=1)
 def default_schedule() -> Column1Schedule:
-    """The small cited HTS excerpt shipped with the package (representative lines)."""
-    return Column1Schedule.from_excerpt_csv(EXCERPT)
+    """The HTS column-1 schedule over time, from the shipped data (``make data``:
+    the 2025 basic edition and the 2025-2026 revisions)."""
+    from .shipped import DATA_ROOT, hts_lines, hts_special
+    return Column1Schedule.from_dated(hts_lines(), hts_special(), source=str(DATA_ROOT / "hts.parquet"))
 
 
-STATUSES = ("reported", "derived", "assumption", "not_found")
+#: The reference behind the shipped trade data (US Census imports for consumption).
+CENSUS_2024 = Reference(
+    title="U.S. imports for consumption by HS10 and country, 2024 (CON_VAL_YR, CAL_DUT_YR)",
+    href="https://api.census.gov/data/timeseries/intltrade/imports/hs", publisher="US Census Bureau",
+    date=None, accessed="2026-12-01", kind="data",
+    pinpoint="time=2024-12 (year to date), COMM_LVL=HS10; 51 partners incl. the EU aggregate (0003); "
+             "via tradewartracker/trade-war-redux-2025 (see data/manifest.json)")
 
 
 @dataclass(frozen=True)
 class TradeTable:
-    """The shipped sector table: flows, per-cell status and the references behind them."""
+    """The shipped 2024 trade data: imports by HTS10 × partner, with partner totals for provenance."""
 
     imports: ImportFrame
-    cells: pl.DataFrame            # partner, sector, product, customs_value_usd_bn, status, source, note
+    cells: pl.DataFrame            # partner, sector, customs_value_usd_bn, calculated_duty_usd_bn, status, source, note
     sources: dict[str, Reference]
     year: int
+    duty: pl.DataFrame | None = None   # product, partner, calculated_duty (USD): the Census's own duty
 
-    def reference(self, partner: str, sector: str) -> Reference:
-        row = self.cells.filter((pl.col("partner") == partner) & (pl.col("sector") == sector))
-        return self.sources[row["source"][0]]
-
-
-def _references(path: Path) -> dict[str, Reference]:
-    df = read_code_csv(path, ("source", "title", "href", "publisher", "date", "accessed", "pinpoint", "kind"))
-    out: dict[str, Reference] = {}
-    for i, row in enumerate(df.iter_rows(named=True)):
-        try:
-            out[row["source"]] = Reference(
-                title=row["title"], href=row["href"], publisher=row["publisher"],
-                date=row["date"] or None, accessed=row["accessed"] or None,
-                pinpoint=row["pinpoint"], kind=row["kind"])
-        except ValueError as exc:
-            raise with_value(f"invalid reference ({str(exc).splitlines()[0]})",
-                             location=Location(str(path), i + 2, "source"), value=row["source"],
-                             expected="title, href, publisher, date or accessed, pinpoint",
-                             cls=InputFileError) from None
-    return out
+    def reference(self, partner: str, sector: str = "all") -> Reference:
+        return self.sources["census_2024"]
 
 
-def load_trade_table(path: Path = TRADE_TABLE, *, year: int = 2024) -> TradeTable:
-    """The shipped 2024 US-imports table (values converted to US dollars)."""
-    cells = read_code_csv(path, ("partner", "sector", "product", "customs_value_usd_bn", "status",
-                                 "source", "note"))
-    sources = _references(path.parent / "trade_sources.csv")
-    bad = cells.filter(~pl.col("status").is_in(list(STATUSES)))
-    if bad.height:
-        raise with_value("unknown status", location=Location(str(path), None, "status"),
-                         value=bad["status"][0], expected="one of " + ", ".join(STATUSES),
-                         cls=InputFileError)
-    bad = cells.filter(~pl.col("source").is_in(list(sources)))
-    if bad.height:
-        raise with_value("unknown source key", location=Location(str(path), None, "source"),
-                         value=bad["source"][0], expected="a key of trade_sources.csv",
-                         cls=InputFileError)
-    cells = cells.with_columns(pl.col("customs_value_usd_bn").cast(pl.Float64))
-    flows = cells.select(
-        "product", "partner", pl.lit(year).alias("period"),
-        (pl.col("customs_value_usd_bn") * 1e9).alias("customs_value"))
-    return TradeTable(ImportFrame.from_polars(flows, source=str(path)), cells, sources, year)
+#: Aggregates in the data and the members they overlap (never added together).
+AGGREGATES = {"EUN": "EU27"}
 
 
+@lru_cache(maxsize=1)
+def load_trade_table(*, year: int = 2024) -> TradeTable:
+    """US imports for consumption in 2024 by HTS10 and partner (ISO alpha-3; ``EUN`` is the
+    EU aggregate, which overlaps the member states that have their own rows, e.g. ``SVK``)."""
+    from .shipped import DATA_ROOT, imports_2024
+    df = imports_2024()
+    flows = df.select(pl.col("hs10").alias("product"), "partner", pl.lit(year).alias("period"),
+                      pl.col("customs_value_usd").alias("customs_value"))
+    duty = df.select(pl.col("hs10").alias("product"), "partner",
+                     pl.col("calculated_duty_usd").alias("calculated_duty"))
+    cells = (df.group_by("partner").agg((pl.col("customs_value_usd").sum() * 1e-9).alias("customs_value_usd_bn"),
+                                        (pl.col("calculated_duty_usd").sum() * 1e-9).alias("calculated_duty_usd_bn"),
+                                        pl.len().alias("lines"))
+             .with_columns(pl.lit("all").alias("sector"), pl.lit("reported").alias("status"),
+                           pl.lit("census_2024").alias("source"),
+                           pl.format("{} HTS10 lines", pl.col("lines")).alias("note"))
+             .sort("partner"))
+    return TradeTable(ImportFrame.from_polars(flows, source=str(DATA_ROOT / "imports_2024.parquet")), cells,
+                      {"census_2024": CENSUS_2024}, year, duty)

@@ -28,6 +28,7 @@ from ..tariffs.relief import ReliefInputs, TariffRelief
 from ..tariffs.timeline import rate_timeline
 from ..vehicle.cashflows import CashFlowSchedule, build_cash_flows
 from ..vehicle.valuation import VehicleResult
+from .cache import cached_frame, inputs_key
 
 DEFAULT_SCENARIOS = ("us_kr_2025/us_initial", "us_kr_2025/us_october", "us_kr_2025/kr_october",
                      "us_kr_2025/final")
@@ -154,14 +155,31 @@ class Outcome:
 
 @functools.lru_cache(maxsize=8)
 def _relief(inputs: ReliefInputs, years: tuple[int, ...]) -> TariffRelief:
-    return inputs.run(years)
+    key = inputs_key("relief", inputs, years)
+    computed: list[TariffRelief] = []
+
+    def compute() -> pd.DataFrame:
+        computed.append(inputs.run(years))
+        return computed[0].frame
+    frame = cached_frame(key, compute)
+    if computed:
+        return computed[0]
+    return TariffRelief.from_frame(frame, years, (inputs.with_deal.regime, inputs.without_deal.regime),
+                                   inputs.partner)
+
+
+#: Partners the rate timeline compares the investor with (the charts' competitors).
+TIMELINE_PARTNERS = ("KOR", "JPN", "EUN", "MEX", "CHN", "TWN", "CHE")
 
 
 @functools.lru_cache(maxsize=8)
 def _timeline(inputs: ReliefInputs) -> pd.DataFrame:
     cov = inputs.system.coverage
-    return rate_timeline(inputs.with_deal, inputs.trade, system=inputs.system, schedule=inputs.schedule,
-                         start=cov.start, stop=cov.stop, method=inputs.method, without_deal=inputs.without_deal)
+    have = set(inputs.trade.data["partner"].unique().to_list())
+    partners = [p for p in dict.fromkeys((inputs.partner,) + TIMELINE_PARTNERS) if p in have]
+    return cached_frame(inputs_key("timeline", inputs, (str(cov), partners)), lambda: rate_timeline(
+        inputs.with_deal, inputs.trade, system=inputs.system, schedule=inputs.schedule, start=cov.start,
+        stop=cov.stop, method=inputs.method, without_deal=inputs.without_deal, partners=partners))
 
 
 def rate_timeline_of(resolved: ResolvedScenario) -> pd.DataFrame:

@@ -15,15 +15,26 @@ Executors:
   ``None``): one single-threaded worker process per core by default;
 * a running Dask cluster (``scheduler="tcp://host:8786"``);
 * an existing ``distributed.Client`` (``client=...``).
+
+A scheduler address is checked before Dask sees it (``tcp://host:port``), the
+host must accept a TCP connection within
+:data:`~tradepact.core.limits.SCHEDULER_CONNECT_TIMEOUT_S` seconds, and the
+Dask handshake must finish within the same time; a malformed address, a port
+that never answers and a port that is not a Dask scheduler each end in one
+paragraph naming ``--scheduler``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import socket
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from ..core import limits
 from ..core.errors import Location, TradepactError, with_value
 
 R = TypeVar("R")
@@ -57,13 +68,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None,
     except ImportError:  # pragma: no cover - a declared dependency
         raise TradepactError("Dask is not installed", expected="pip install 'dask[distributed]'") from None
     if scheduler:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise with_value(f"cannot reach the Dask scheduler ({exc.__class__.__name__})",
-                             location=Location(field="--scheduler"), value=scheduler,
-                             expected="the address of a running scheduler, e.g. tcp://host:8786",
-                             cls=TradepactError) from None
+        client = _connect(Client, scheduler)
         try:
             yield client
         finally:
@@ -85,6 +90,55 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None,
     finally:
         client.close()
         cluster.close()
+
+
+_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.\-_]{0,252}):(\d{1,5})/?$")
+
+
+def _scheduler_error(problem: str, scheduler: str) -> TradepactError:
+    return with_value(problem, location=Location(field="--scheduler"), value=str(scheduler)[:100],
+                      expected="the address of a running Dask scheduler, e.g. tcp://host:8786",
+                      cls=TradepactError)
+
+
+def parse_scheduler(scheduler: str) -> tuple[str, str, int]:
+    """``(address, host, port)`` of a scheduler address, or a located error."""
+    m = _ADDRESS.match(str(scheduler).strip())
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise _scheduler_error("not a scheduler address", scheduler)
+    proto, host, port = m.group(1) or "tcp", m.group(2), int(m.group(3))
+    return f"{proto}://{host}:{port}", host.strip("[]"), port
+
+
+def _connect(client_cls: Any, scheduler: str) -> Any:
+    """A client of the scheduler at ``scheduler``, or a located error within the timeout."""
+    timeout = limits.SCHEDULER_CONNECT_TIMEOUT_S
+    address, host, port = parse_scheduler(scheduler)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except (OSError, ValueError, UnicodeError) as exc:
+        raise _scheduler_error(f"cannot reach the Dask scheduler ({exc.__class__.__name__})", scheduler) from None
+    import dask
+    box: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            with dask.config.set({"distributed.comm.timeouts.connect": f"{timeout:g}s"}):
+                box["client"] = client_cls(address, timeout=f"{timeout:g}s")
+        except BaseException as exc:   # noqa: BLE001 - reported below as one paragraph
+            box["error"] = exc
+    thread = threading.Thread(target=attempt, daemon=True, name="tradepact-scheduler-connect")
+    thread.start()
+    thread.join(timeout * 1.5 + 1)
+    if thread.is_alive():
+        raise _scheduler_error(f"the Dask scheduler did not answer within {timeout:g} s", scheduler)
+    if "error" in box:
+        exc = box["error"]
+        what = ("it does not speak the Dask protocol" if isinstance(exc, (MemoryError, ValueError, TypeError))
+                else exc.__class__.__name__)
+        raise _scheduler_error(f"cannot connect to the Dask scheduler ({what})", scheduler) from None
+    return box["client"]
 
 
 def _in_process(fn: Callable[..., R], payload: Any, ranges: Sequence[tuple[int, int]],
@@ -147,4 +201,5 @@ def map_chunks(fn: Callable[..., R], payload: Any, ranges: Sequence[tuple[int, i
         return _on_client(c, fn, payload, ranges, progress)
 
 
-__all__ = ["AUTO_CLUSTER_ROWS", "chunk_ranges", "dask_client", "default_workers", "map_chunks"]
+__all__ = ["AUTO_CLUSTER_ROWS", "chunk_ranges", "dask_client", "default_workers", "map_chunks",
+           "parse_scheduler"]

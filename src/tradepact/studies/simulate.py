@@ -16,6 +16,7 @@ r"""The Monte Carlo study: the distribution of outcomes of a pledge design.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +32,16 @@ from ..core.yamlio import load_yaml_file
 from ..macro.shocks import ShockSpec
 from ..resolve import resolve
 from ..resolve.uncertainty import uncertainty_model
-from ..results.simulation import SimulationResult, SimulationSet
+from ..results.simulation import SimulationResult, SimulationSet, StreamSummary
 from .assess import evaluate
-from .scale import chunk_ranges, map_chunks
+from .scale import chunk_ranges, dask_client, map_chunks
 
-#: Draws per chunk: small enough to stay in cache, large enough to amortise overhead.
-DEFAULT_CHUNK = 8192
+#: Largest file of empirical values read.
+EMPIRICAL_MAX_BYTES = 200_000_000
+#: Draws per chunk: large enough to amortise resolving the scenario once per
+#: chunk (the fused kernel works one draw at a time, so chunk size does not
+#: matter for its cache use); about 0.3 GB of working memory per chunk.
+DEFAULT_CHUNK = 65_536
 #: Annual series kept per draw (for fan charts).
 FAN_SERIES = ("reserves_usd_bn", "cash_outflow_usd_bn", "reserve_funded_outflow_usd_bn")
 #: The shipped uncertainty that ``tradepact simulate`` applies to scenarios without their own.
@@ -61,14 +66,25 @@ def _declaring_file(scenario: Scenario) -> tuple[Path | None, Any]:
     return (Path(scenario.source) if Path(scenario.source).is_file() else None), scenario.own
 
 
-def _load_empirical(spec: EmpiricalDistSpec, base_dir: Path | None, where: Location) -> np.ndarray:
-    p = Path(spec.file)
-    if not p.is_absolute() and base_dir is not None:
-        p = base_dir / p
+def _load_empirical(spec: EmpiricalDistSpec, base_dir: Path | None, where: Location,
+                    declaring: Path | None = None) -> np.ndarray:
+    """Values of an empirical distribution. The path resolves relative to the
+    declaring scenario file and may not leave its folder (``--allow-path``);
+    errors name the file and the problem, never the file's contents."""
+    from ..core.scenario import checked_path
+    if declaring is not None:
+        p = checked_path(spec.file, declaring, where, "empirical draws")
+    else:
+        p = Path(spec.file)
+        if not p.is_absolute() and base_dir is not None:
+            p = base_dir / p
     if not p.is_file():
         raise with_value("empirical draws: file not found", location=where, value=spec.file,
                          expected=f"a CSV or .npy file relative to {base_dir or 'the scenario file'}",
                          cls=InputFileError)
+    if p.stat().st_size > EMPIRICAL_MAX_BYTES:
+        raise InputFileError(f"empirical draws: {p.name} is larger than {EMPIRICAL_MAX_BYTES // 10**6} MB",
+                             location=where, expected="a smaller file of observed values")
     try:
         if p.suffix.lower() == ".npy":
             if spec.column is not None:
@@ -85,29 +101,29 @@ def _load_empirical(spec: EmpiricalDistSpec, base_dir: Path | None, where: Locat
             frame = pd.read_csv(p)
             if spec.column is None:
                 if frame.shape[1] != 1:
-                    raise with_value("empirical draws: the CSV has several columns", location=where,
-                                     value=list(frame.columns), expected="a 'column' key naming one",
-                                     cls=ScenarioError)
+                    raise ScenarioError(f"empirical draws: {p.name} has {frame.shape[1]} columns",
+                                        location=where, expected="a 'column' key naming one of them")
                 series = frame.iloc[:, 0]
             else:
                 if spec.column not in frame.columns:
-                    raise with_value("empirical draws: unknown CSV column", location=where,
-                                     value=spec.column, expected="one of " + ", ".join(map(str, frame.columns)),
+                    raise with_value(f"empirical draws: {p.name} has no such column", location=where,
+                                     value=spec.column, expected="the name of a column in the file's header",
                                      cls=ScenarioError)
                 series = frame[spec.column]
             values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
             if np.isnan(values).any():
-                bad = series[np.isnan(values)].iloc[0]
-                raise with_value(f"empirical draws: {p.name} has a value that is not a number",
-                                 location=where, value=bad, expected="numbers only", cls=InputFileError)
+                row = int(np.flatnonzero(np.isnan(values))[0]) + 2
+                raise InputFileError(f"empirical draws: {p.name} has a value that is not a number "
+                                     f"(data row {row - 1}, line {row})", location=where,
+                                     expected="numbers only")
         else:
             raise with_value("empirical draws: unknown file type", location=where, value=p.name,
                              expected="a .csv or .npy file", cls=InputFileError)
     except TradepactError:
         raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise InputFileError(f"empirical draws: cannot read {p} ({exc.__class__.__name__}: {exc})",
-                             location=where) from None
+        raise InputFileError(f"empirical draws: cannot read {p.name} ({exc.__class__.__name__})",
+                             location=where, expected="a readable CSV or .npy file") from None
     if values.size < 2 or not np.all(np.isfinite(values)):
         raise with_value("empirical draws need at least 2 finite values", location=where,
                          value=int(values.size), expected="a file of 2 or more finite numbers",
@@ -128,12 +144,20 @@ def load_uncertainty(scenario: Scenario, tree: ParameterNode | None = None,
             from ..core.yamlio import line_of
             where = Location(str(file or src.source), line_of(data, ("uncertainty", path, "file")) if data else None,
                              f"uncertainty.{path}.file")
-            empirical[path] = _load_empirical(dist, file.parent if file is not None else None, where)
+            empirical[path] = _load_empirical(dist, file.parent if file is not None else None, where, file)
     return uncertainty_model(scenario, tree, uncertainty_from=holder, declared_in=(file, data),
                              empirical=empirical)
 
 
 # ---------------------------------------------------------------- simulation
+#: Draws up to which every draw's inputs and figures are kept (exact quantiles,
+#: ``frame()``); above it the run keeps moments, counts and sketches only.
+KEEP_DRAWS_MAX = 262_144
+#: Chunks mapped per round on Dask (per worker): the main process holds at most
+#: this many chunks' results; in process, each chunk is summarised as it is done.
+_ROUND = 2
+
+
 @dataclass(frozen=True)
 class _Plan:
     """Everything a chunk needs (pickled once to each worker)."""
@@ -145,10 +169,87 @@ class _Plan:
     relief: Any
     stress: str
     keep_annual: tuple[str, ...]
+    fan: tuple[str, ...] = ()
+
+
+#: Tariff relief figures by year, the same in every draw: computed once per
+#: (engine result, years) in each process, not in every chunk.
+_RELIEF_ROWS: dict[tuple[int, tuple[int, ...]], tuple[Any, np.ndarray, np.ndarray, str]] = {}
+
+
+def _relief_rows(resolved: Any) -> tuple[np.ndarray, np.ndarray, str]:
+    from .assess import tariff_relief_of
+    rel = tariff_relief_of(resolved)
+    years = tuple(int(y) for y in resolved.vehicle.years)
+    key = (id(rel), years)
+    hit = _RELIEF_ROWS.get(key)
+    if hit is None or hit[0] is not rel:
+        y = np.asarray(years)
+        savings = rel.series("tariff_savings_usd_bn", y, partner=rel.partner)
+        forgone = rel.series("us_revenue_forgone_usd_bn", y)
+        if np.isnan(savings).any() or np.isnan(forgone).any():
+            raise ValueError("the tariff relief does not cover every modelled year")
+        hit = (rel, savings, forgone, f"tariff engine: regime {rel.regimes[0]} against {rel.regimes[1]}")
+        if len(_RELIEF_ROWS) > 16:
+            _RELIEF_ROWS.clear()
+        _RELIEF_ROWS[key] = hit
+    return hit[1], hit[2], hit[3]
+
+
+def _fused_chunk(plan: _Plan, resolved: Any, m: int) -> dict[str, Any] | None:
+    """The chunk through the fused kernel (:mod:`tradepact.vehicle.kernel`), or
+    ``None`` when numba is missing or a kept series is not one the kernel keeps."""
+    from ..negotiation.parties import ReliefStream
+    from ..vehicle import kernel
+    series = tuple(dict.fromkeys(plan.keep_annual + plan.fan))
+    if not kernel.AVAILABLE or any(k not in kernel.ANNUAL for k in series):
+        return None
+    p = resolved.parties
+    savings, forgone, source = _relief_rows(resolved)
+    if plan.relief is not None:
+        stream, source = plan.relief, plan.relief.source
+    else:
+        inc = np.asarray(p.incidence, float)
+        stream = ReliefStream(savings[None, :] * (inc[:, None] if inc.ndim else float(inc)), forgone[None, :],
+                              p.withdrawal, source)
+    veh = resolved.vehicle
+    figures, annual, over = kernel.evaluate(veh, resolved.position, p.investor, p.host, stream, m, series)
+    amounts = [np.broadcast_to(np.asarray(t.amount_usd_bn, float), (m,)) for t in veh.tranches]
+    zero = np.zeros(m)
+    ccy = resolved.position.currency.lower()
+
+    def full(x: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, float), (m,)).copy()
+
+    f = figures
+    headline = {
+        "pledge_usd_bn": sum(amounts, zero),
+        "cash_pledge_usd_bn": sum((a for a, t in zip(amounts, veh.tranches) if t.instrument == "cash_equity"), zero),
+        **{k: f[k] for k in ("peak_annual_cash_outflow_usd_bn", "peak_annual_reserve_funded_outflow_usd_bn",
+                             "years_to_disburse", "investor_npv_usd_bn", "investor_npv_public_usd_bn",
+                             "investor_terminal_value_usd_bn", "investor_irr", "recoup_year")},
+        "profit_split_switch_year": f["profit_split_switch_year"],
+        **{k: f[k] for k in ("host_distributions_usd_bn", "max_outflow_to_reserve_income",
+                             "max_outflow_to_current_account", "max_outflow_to_reserves", "max_outflow_to_gdp",
+                             "years_over_capacity", "min_reserves_usd_bn", "reserves_gap_end_usd_bn")},
+        "tariff_savings_usd_bn_per_year": full(savings.mean()),
+        **{k: f[k] for k in ("deal_npv_investor_usd_bn", "deal_npv_host_usd_bn", "investor_surplus_usd_bn",
+                             "host_surplus_usd_bn", "investor_tariff_savings_usd_bn", "investor_returns_usd_bn",
+                             "investor_cash_cost_usd_bn", "investor_post_horizon_usd_bn",
+                             "investor_stress_penalty_usd_bn", "investor_excess_over_capacity_pv_usd_bn",
+                             "host_investment_value_usd_bn", "host_distributions_value_usd_bn",
+                             "host_post_horizon_usd_bn", "host_revenue_forgone_usd_bn")},
+        f"peak_annual_cash_outflow_{ccy}_tn": f["peak_annual_cash_outflow_lcu_tn"],
+        f"total_cash_outflow_{ccy}_tn": f["total_cash_outflow_lcu_tn"],
+    }
+    return {"headline": headline, "annual": {k: annual[k] for k in plan.keep_annual},
+            "fan": {k: annual[k] for k in plan.fan}, "over_capacity_any": over,
+            "years": veh.years, "relief_source": source}
 
 
 def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
-    """Draws ``[start, stop)``: inputs, headline figures, kept annual series."""
+    """Draws ``[start, stop)``: inputs, headline figures, kept annual series and
+    the fan-chart series ``(m, n_years)`` to stream."""
     m = stop - start
     draws = plan.shock.sample(plan.seed, start, stop) if plan.shock.k else {}
     tree = plan.tree if plan.tree is not None else default_parameters()
@@ -157,6 +258,10 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     except TradepactError as exc:
         raise type(exc)(f"{exc} (a Monte Carlo draw in {start}-{stop - 1} made an input invalid: "
                         "narrow or truncate its distribution)") from None
+    fused = _fused_chunk(plan, resolved, m)
+    if fused is not None:
+        return {"inputs": draws, **fused, "provenance": resolved.provenance}
+    # The NumPy engines (without numba, or for series the kernel does not keep).
     out = evaluate(resolved, relief=plan.relief)
     pay = out.payoffs
     headline = {k: np.broadcast_to(np.asarray(v, float), (m,)).copy() for k, v in out.headline.items()}
@@ -166,15 +271,18 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     headline[f"total_cash_outflow_{ccy}_tn"] = lcu.sum(axis=1)
     annual = {k: np.broadcast_to(np.asarray(out.annual[k], float), (m, len(out.years))).copy()
               for k in plan.keep_annual}
-    return {"inputs": draws, "headline": headline, "annual": annual,
+    fan = {k: np.broadcast_to(np.asarray(out.annual[k], float), (m, len(out.years))) for k in plan.fan}
+    return {"inputs": draws, "headline": headline, "annual": annual, "fan": fan,
             "over_capacity_any": np.broadcast_to(pay.any_over_capacity, (m,)).copy(),
             "years": out.years, "provenance": resolved.provenance,
             "relief_source": out.stream.source}
 
+
 def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int = 0, *,
              tree: ParameterNode | None = None, uncertainty_from: Scenario | str | Path | None = None,
              relief: Any = None, stress: str = "hard", chunk_size: int = DEFAULT_CHUNK,
-             keep_annual: Sequence[str] = FAN_SERIES, workers: int | None = 1,
+             keep_annual: Sequence[str] | bool = (), fan: Sequence[str] = FAN_SERIES,
+             keep_draws: bool | None = None, workers: int | None = 1,
              scheduler: str | None = None, client: Any = None, processes: bool = True,
              progress: Callable[[int, int], None] | None = None) -> SimulationResult:
     """Monte Carlo of one scenario: ``n_draws`` draws of its uncertain inputs.
@@ -185,6 +293,16 @@ def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int =
     :class:`~tradepact.negotiation.parties.ReliefStream`) replaces the tariff
     relief read from parameters; ``stress`` is the investor's treatment of
     years over capacity in the payoffs (``hard`` or ``penalty``).
+
+    Memory is bounded: chunks are summarised as they arrive. Every draw's
+    inputs and figures are kept when ``keep_draws`` (default: up to
+    :data:`KEEP_DRAWS_MAX` draws), else quantiles come from a sketch with a
+    stated error (:mod:`tradepact.results.sketch`). Annual series are kept
+    per draw only for ``keep_annual`` (``True``: the ``fan`` series); the
+    ``fan`` series are otherwise streamed into by-year sketches (exact up to
+    65,536 draws). Dask runs only when asked (``workers`` > 1, ``scheduler``,
+    ``client``); ``workers=None`` runs in process, since streaming keeps one
+    process within memory.
     """
     if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
         raise with_value("the number of draws must be a whole number of 1 or more",
@@ -195,21 +313,57 @@ def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int =
     sc = Scenario.load(scenario)
     holder = Scenario.load(uncertainty_from) if uncertainty_from is not None else None
     model = load_uncertainty(sc, tree, holder)
-    plan = _Plan(sc, tree, model.shock, int(seed), relief, stress, tuple(keep_annual))
+    kept = tuple(fan) if keep_annual is True else tuple(keep_annual or ())
+    keep = int(n_draws) <= KEEP_DRAWS_MAX if keep_draws is None else bool(keep_draws)
+    streamed = tuple(k for k in fan if k not in kept)
+    plan = _Plan(sc, tree, model.shock, int(seed), relief, stress, kept, streamed)
     ranges = chunk_ranges(int(n_draws), int(chunk_size))
-    parts = map_chunks(run_chunk, plan, ranges, workers=workers, scheduler=scheduler, client=client,
-                       processes=processes, rows_per_item=model.n_years, progress=progress)
-    first = parts[0]
-    headline = {k: np.concatenate([p["headline"][k] for p in parts]) for k in first["headline"]}
-    annual = {k: np.concatenate([p["annual"][k] for p in parts]) for k in first["annual"]}
-    inputs = {k: np.concatenate([p["inputs"][k] for p in parts]) for k in first["inputs"]}
-    over = np.concatenate([p["over_capacity_any"] for p in parts])
+    summary: StreamSummary | None = None
+    first: dict[str, Any] | None = None
+    headline: list[dict[str, np.ndarray]] = []
+    annual: list[dict[str, np.ndarray]] = []
+    inputs: list[dict[str, np.ndarray]] = []
+    over: list[np.ndarray] = []
+
+    def consume(part: dict[str, Any]) -> None:
+        nonlocal summary, first
+        if summary is None:
+            summary = StreamSummary(part["headline"], streamed, len(part["years"]), not keep)
+            first = {k: part[k] for k in ("years", "provenance", "relief_source")}
+        summary.update(part["headline"], part["over_capacity_any"], part["fan"])
+        if keep:
+            headline.append(part["headline"])
+            inputs.append(part["inputs"])
+            over.append(part["over_capacity_any"])
+        if kept:
+            annual.append(part["annual"])
+
+    dask = client is not None or bool(scheduler) or (workers is not None and workers > 1 and len(ranges) > 1)
+    total = int(n_draws)
+    with contextlib.ExitStack() as stack:
+        if dask and client is None:
+            client = stack.enter_context(dask_client(workers=None if scheduler else min(workers or 1, len(ranges)),
+                                                     scheduler=scheduler, processes=processes))
+        done = 0
+        per_round = _ROUND * max(1, len(client.scheduler_info().get("workers", {})) if dask else 1) if dask else 1
+        for a in range(0, len(ranges), per_round):
+            batch = ranges[a:a + per_round]
+            step = (lambda d, _t, base=done: progress(base + d, total)) if progress is not None else None
+            for part in map_chunks(run_chunk, plan, batch, workers=1, client=client if dask else None,
+                                   rows_per_item=model.n_years, progress=step):
+                consume(part)
+            done += sum(b - a_ for a_, b in batch)
+
+    def cat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
+
     prov: dict[str, ParameterUse] = {}
     for u in tuple(first["provenance"]) + model.provenance:
         prov.setdefault(f"{u.path}@{u.valid_from}", u)
     return SimulationResult(sc.name, sc.spec.title, sc.source, sc.spec.as_of, int(n_draws), int(seed),
-                            first["years"], model, headline, annual, inputs, over, tuple(prov.values()),
-                            first["relief_source"], stress, int(chunk_size))
+                            first["years"], model, cat(headline), cat(annual), cat(inputs),
+                            np.concatenate(over) if over else np.zeros(0, bool), tuple(prov.values()),
+                            first["relief_source"], stress, int(chunk_size), summary)
 
 
 def simulate_many(scenarios: Iterable[Scenario | str | Path], n_draws: int = 10_000, seed: int = 0, *,
@@ -234,5 +388,5 @@ def simulate_many(scenarios: Iterable[Scenario | str | Path], n_draws: int = 10_
     return SimulationSet(tuple(out), point)
 
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_UNCERTAINTY", "FAN_SERIES", "load_uncertainty", "run_chunk", "simulate",
-           "simulate_many"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_UNCERTAINTY", "FAN_SERIES", "KEEP_DRAWS_MAX", "load_uncertainty", "run_chunk",
+           "simulate", "simulate_many"]

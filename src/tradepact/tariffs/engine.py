@@ -14,7 +14,7 @@ is not in the column-1 schedule or a partner that is not in
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -77,17 +77,23 @@ class RateExplanation:
     stacking_rules: dict[str, str]
     regime: str
     method: str
+    basis: str = "exact"
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, lines: bool = False) -> dict[str, Any]:
+        out = {
             "partner": self.partner, "hs": self.hs, "date": self.on.isoformat(),
-            "regime": self.regime, "method": self.method,
+            "regime": self.regime, "method": self.method, "basis": self.basis, "n_lines": len(self.lines),
             "total_rate": round(self.total_rate, 10),
             "by_authority": {k: round(v, 10) for k, v in self.by_authority.items()},
             "measures": self.measures,
             "stacking_rules_applied": self.stacking_rules,
             "references": [r.model_dump(mode="json", exclude_none=True) for r in self.references],
         }
+        if lines:
+            out["lines"] = [{**x, "weight": round(x["weight"], 10), "total_rate": round(x["total_rate"], 10)}
+                            for x in self.lines]
+        return out
 
 
 @dataclass(frozen=True)
@@ -177,13 +183,13 @@ class TariffEngine:
         self.check_partners(parts.tolist())
         shape = (len(prods), len(parts))
         active = [m for m in self.measures.active(d)]
-        col = self._col1(prods, None)
+        col = self._col1(prods, None, d)
         order = {p: i for i, p in enumerate(col["product"].to_list())}
         idx = np.array([order[p] for p in prods.tolist()], dtype=np.int64) if len(prods) else np.array([], dtype=np.int64)
         general = col["general_rate"].to_numpy()[idx] if len(prods) else np.zeros(0)
         margins: dict[str, np.ndarray] = {}
         for prog in {m.fta_program for m in active if m.kind == "preference"}:
-            sp = self._col1(prods, prog)
+            sp = self._col1(prods, prog, d)
             o = {p: i for i, p in enumerate(sp["product"].to_list())}
             j = np.array([o[p] for p in prods.tolist()], dtype=np.int64)
             margins[prog] = (sp["special_rate"].to_numpy() - sp["general_rate"].to_numpy())[j]
@@ -261,24 +267,26 @@ class TariffEngine:
                 else:
                     s.cov[ix] = s.cov[ix] * (1.0 - m.share * product_share(m))
             if trace and targets:
-                tr["modifiers"].append(m.id)
+                hit = np.zeros(shape, dtype=bool)
+                hit[ix] = True
+                tr["modifiers"].append((m.id, hit))
         stacked: Stacked = apply_stacking(slots, shape, method=self.method)
         if trace:
-            for k, w in winners.items():
-                if w.size and w.flat[0] >= 0:
-                    tr["winners"][f"{k[0]}:{k[1]}"] = ids[int(w.flat[0])]
-            tr["slots"] = {f"{k[0]}:{k[1]}": (float(s.lvl.flat[0]), float(s.cov.flat[0]))
-                           for k, s in slots.items() if s.lvl.size}
+            tr["ids"] = ids
+            tr["winners"] = {f"{k[0]}:{k[1]}": w for k, w in winners.items()}
+            tr["slots"] = {f"{k[0]}:{k[1]}": (s.lvl, s.cov) for k, s in slots.items()}
         return RateGrid(prods, parts, d, stacked.rates, stacked.total, stacked.s232_program,
                         stacked.s232_programs, self.measures.regime, self.method, tr)
 
-    def _col1(self, prods: np.ndarray, program: str | None) -> pl.DataFrame:
-        """Column-1 rates for these codes (cached: grids on many dates reuse them)."""
-        key = (prods.tobytes(), prods.dtype.str, program)
+    def _col1(self, prods: np.ndarray, program: str | None, on: _dt.date) -> pl.DataFrame:
+        """Column-1 rates for these codes in the schedule in force on ``on`` (cached:
+        grids on many dates of one HTS revision reuse them)."""
+        sched = self.schedule.at(on)
+        key = (prods.tobytes(), prods.dtype.str, program, id(sched))
         if key not in self._col1_cache:
-            if len(self._col1_cache) > 16:
+            if len(self._col1_cache) > 32:
                 self._col1_cache.clear()
-            self._col1_cache[key] = self.schedule.rates(prods.tolist(), program=program)
+            self._col1_cache[key] = sched.rates(prods.tolist(), program=program)
         return self._col1_cache[key]
 
     def _check_ties(self, base: list[TariffMeasure], masks: Any) -> None:
@@ -300,31 +308,72 @@ class TariffEngine:
                             cls=TariffError)
 
     # ------------------------------------------------------------ one cell
-    def explain(self, partner: str, hs: str, on: _dt.date | str) -> RateExplanation:
-        """The rate of one HS code from one partner on one date, with its sources."""
-        p = partner.strip().upper()
+    def leaves(self, hs: str, on: _dt.date) -> list[str]:
+        """The HTS leaf lines a code stands for on ``on``: itself (or the HTS8 line
+        above an HTS10 code that has no statistical suffix), or every line under a
+        shorter code. A code with no line is an error naming the nearest codes."""
         h = hs.strip().replace(".", "")
         if not h.isdigit() or len(h) not in (2, 4, 6, 8, 10):
             raise with_value("malformed HS code", location=Location(field="hs"), value=hs,
                              expected="2 to 10 digits, e.g. 870323", cls=TariffError)
-        g = self.grid([h], [p], on, trace=True)
-        by = {a: float(g.rates[a][0, 0]) for a in AUTHORITIES}
-        used = set(g.trace["winners"].values()) | set(g.trace["modifiers"])
+        codes = self.schedule.at(on).lines["code"]
+        under = codes.filter(codes.str.starts_with(h)).sort().to_list()
+        if under:
+            return under
+        if len(h) == 10 and h[:8] in set(codes.filter(codes.str.len_chars() == 8).to_list()):
+            return [h[:8]]
+        near = nearest_codes(h, codes.to_list())
+        raise with_value("HS code not in the tariff schedule in force", location=Location(field="hs"), value=hs,
+                         expected=f"an existing HTS code on {on.isoformat()}; nearest: {', '.join(near)}",
+                         cls=TariffError)
+
+    def explain(self, partner: str, hs: str, on: _dt.date | str, *,
+                weights: Mapping[str, float] | None = None) -> RateExplanation:
+        """The rate of one HS code from one partner on one date, with its sources.
+
+        An HTS10 line (or an HTS8 line without statistical suffixes) is exact. A
+        shorter code is the mean over the lines under it weighted by ``weights``
+        (line -> value, e.g. the partner's 2024 imports; lines without a weight
+        count 0), or the simple mean when no line has a weight; ``lines`` gives
+        each line's rate and weight. It never silently takes one line.
+        """
+        p = partner.strip().upper()
+        h = hs.strip().replace(".", "")
+        d = self.check_date(on)
+        leaves = self.leaves(h, d)
+        g = self.grid(leaves, [p], d, trace=True)
+        w = np.array([float((weights or {}).get(c, 0.0)) for c in leaves])
+        basis = "exact" if len(leaves) == 1 else "trade_weighted"
+        if w.sum() <= 0:
+            w = np.ones(len(leaves))
+            basis = basis if len(leaves) == 1 else "simple_mean"
+        w = w / w.sum()
+        by = {a: float(w @ g.rates[a][:, 0]) for a in AUTHORITIES}
+        total = float(w @ g.total[:, 0])
+        tr = g.trace
+        used: dict[str, float] = {}
+        for key, win in tr["winners"].items():
+            for i, idx in enumerate(win[:, 0]):
+                if idx >= 0:
+                    used[tr["ids"][idx]] = used.get(tr["ids"][idx], 0.0) + w[i]
+        for mid, hit in tr["modifiers"]:
+            share = float(w @ hit[:, 0])
+            if share > 0:
+                used[mid] = used.get(mid, 0.0) + share
         rows, refs = [], []
         for m in self.measures:
             if m.id not in used:
                 continue
-            lvl, cov = g.trace["slots"].get(f"{m.authority}:{m.program or 'general'}", (None, None))
             rows.append({"id": m.id, "title": m.title, "authority": m.authority,
                          "program": m.program, "kind": m.kind, "rate": m.rate, "share": m.share,
                          "legal_effective": m.legal_effective.isoformat(),
                          "ends": m.ends.isoformat() if m.ends else None, "status": m.status,
                          "contributes": by.get(m.authority, 0.0) != 0.0,
-                         "cite": list(m.cite)})
+                         "weight": round(min(used[m.id], 1.0), 10), "cite": list(m.cite)})
             for r in self.measures.references(m):
                 if r not in refs:
                     refs.append(r)
-        covered = {k for k, (lvl, cov) in g.trace["slots"].items() if cov > 0}
+        covered = {k for k, (lvl, cov) in tr["slots"].items() if float(w @ cov[:, 0]) > 0}
         s232 = {k.split(":")[1] for k in covered if k.startswith("s232:")}
         border = any(f"ieepa_fent:{b}" in covered for b in BORDER_PROGRAMS)
         applied = []
@@ -344,8 +393,10 @@ class TariffEngine:
                 ref = self.measures.sources[key]
                 if ref not in refs:
                     refs.append(ref)
-        return RateExplanation(p, h, g.on, float(g.total[0, 0]), by, rows, refs,
-                               {r: STACKING_RULES[r] for r in applied}, g.regime, g.method)
+        lines = [{"hs": c, "weight": float(wi), "total_rate": float(t)}
+                 for c, wi, t in zip(leaves, w, g.total[:, 0])]
+        return RateExplanation(p, h, g.on, total, by, rows, refs, {r: STACKING_RULES[r] for r in applied},
+                               g.regime, g.method, basis, lines)
 
     # ------------------------------------------------------------ tables
     def _encode(self, df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -406,21 +457,39 @@ class TariffEngine:
         return pl.DataFrame({by: keys, "customs_value": v, "duty": dsum, "etr": etr}).sort(by)
 
     # ------------------------------------------------------------ time
-    def breakpoints(self, start: _dt.date, stop: _dt.date) -> list[_dt.date]:
-        """Dates in [start, stop) where some measure of this regime starts or ends, plus start."""
-        pts = {start} | {d for d in self.measures.breakpoints() if start < d < stop}
-        return sorted(pts)
+    def breakpoints(self, start: _dt.date, stop: _dt.date, *,
+                    partners: Sequence[str] | None = None) -> list[_dt.date]:
+        """Dates in ``[start, stop)`` where a rate can change, plus ``start``: every start
+        and end of a measure of this regime in force (only those that can apply to
+        ``partners``, if given), every date a product list it names gains or loses a
+        line, and every HTS revision (column 1 changes). One clock: legal dates."""
+        pts = {start}
+        parts = None if partners is None else np.asarray(sorted(set(partners)), dtype=str)
+        groups = self.system.groups
+        for m in self.measures:
+            if not m.in_effect:
+                continue
+            if parts is not None and not partner_mask(m.partner_scope, parts, self.system.partners).any():
+                continue
+            pts.add(m.legal_effective)
+            if m.ends is not None:
+                pts.add(m.ends)
+            for g in m.product_scope.groups + m.product_scope.except_groups:
+                pts.update(groups.change_dates(g))
+        pts.update(self.schedule.revision_dates())
+        return sorted(d for d in pts if start <= d < stop)
 
-    def intervals(self, start: _dt.date, stop: _dt.date, *,
-                  cuts: Iterable[_dt.date] = ()) -> list[tuple[_dt.date, _dt.date]]:
+    def intervals(self, start: _dt.date, stop: _dt.date, *, cuts: Iterable[_dt.date] = (),
+                  partners: Sequence[str] | None = None) -> list[tuple[_dt.date, _dt.date]]:
         """Half-open pieces ``[a, b)`` tiling ``[start, stop)``, cut at every breakpoint of
-        this regime and at any extra ``cuts`` (e.g. where the trade weights change).
-        Rates are constant within a piece, so one :meth:`grid` at ``a`` prices all of it."""
+        this regime (for ``partners``, if given) and at any extra ``cuts`` (e.g. where
+        the trade weights change). Rates are constant within a piece, so one
+        :meth:`grid` at ``a`` prices all of it."""
         if not start < stop:
             raise with_value("the period is empty", location=Location(field="stop"),
                              value=f"{start.isoformat()} to {stop.isoformat()}",
                              expected="a stop date after the start date", cls=TariffError)
-        pts = sorted(set(self.breakpoints(start, stop)) | {c for c in cuts if start < c < stop})
+        pts = sorted(set(self.breakpoints(start, stop, partners=partners)) | {c for c in cuts if start < c < stop})
         return list(zip(pts, pts[1:] + [stop]))
 
 
@@ -433,3 +502,16 @@ def _labels(labels: list[str], idx: np.ndarray, name: str) -> pl.Series:
 
 def authority_label(a: str) -> str:
     return AUTHORITY_LABELS.get(a, a)
+
+
+def nearest_codes(code: str, codes: Sequence[str], n: int = 5) -> list[str]:
+    """Up to ``n`` existing codes nearest ``code``: those sharing its longest prefix,
+    closest in number."""
+    best: list[str] = []
+    for k in range(len(code), 1, -1):
+        best = [c for c in codes if c.startswith(code[:k])]
+        if best:
+            break
+    target = int(code.ljust(10, "0"))
+    best.sort(key=lambda c: abs(int(c.ljust(10, "0")) - target))
+    return best[:n] or sorted(codes)[:n]

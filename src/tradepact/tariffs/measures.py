@@ -52,7 +52,7 @@ from ..core.yamlio import LineDict, validation_error
 from ..io.codes import PartnerTable
 from .scope import HSGroups, PartnerScope, ProductScope
 
-AUTHORITIES: tuple[str, ...] = ("mfn", "fta", "ieepa_recip", "ieepa_fent", "s232", "s301", "s122")
+AUTHORITIES: tuple[str, ...] = ("mfn", "fta", "ieepa_recip", "ieepa_fent", "s232", "s301", "s122", "s338")
 AUTHORITY_LABELS = {
     "mfn": "Column 1 general (MFN) rate, HTSUS",
     "fta": "FTA preference (special column, HTSUS)",
@@ -61,6 +61,7 @@ AUTHORITY_LABELS = {
     "s232": "Section 232 (Trade Expansion Act of 1962)",
     "s301": "Section 301 (Trade Act of 1974), China",
     "s122": "Section 122 (Trade Act of 1974) temporary surcharge",
+    "s338": "Section 338 (Tariff Act of 1930), Canada",
 }
 Kind = Literal["schedule", "preference", "additive", "floor", "cap", "exemption"]
 BASE_KINDS = frozenset({"schedule", "preference", "additive", "floor"})
@@ -77,7 +78,7 @@ class TariffMeasure(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str = Field(min_length=3)
-    authority: Literal["mfn", "fta", "ieepa_recip", "ieepa_fent", "s232", "s301", "s122"]
+    authority: Literal["mfn", "fta", "ieepa_recip", "ieepa_fent", "s232", "s301", "s122", "s338"]
     program: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
     kind: Kind
     rate: float | None = Field(default=None, ge=0.0, le=2.0)
@@ -271,3 +272,27 @@ class TariffSystem:
         return self.measures.with_regime(r)
 
 
+
+
+def affected_partners(a: MeasureSet, b: MeasureSet, partners: PartnerTable,
+                      universe: Iterable[str]) -> set[str]:
+    """Partners of ``universe`` whose rates can differ between two measure sets:
+    those in the partner scope of a measure that is in force in one and not the
+    other, or defined differently. Elsewhere both sets give the same rates, so
+    comparisons (relief, revenue forgone) need only these partners."""
+    from .scope import partner_mask
+    import numpy as np
+    by_a = {m.id: m for m in a}
+    by_b = {m.id: m for m in b}
+    changed = []
+    for mid in set(by_a) | set(by_b):
+        ma, mb = by_a.get(mid), by_b.get(mid)
+        if ma is None or mb is None or ma != mb:
+            for m in (ma, mb):
+                if m is not None and m.in_effect:
+                    changed.append(m)
+    codes = np.asarray(sorted(set(universe)), dtype=str)
+    out: set[str] = set()
+    for m in changed:
+        out |= set(codes[partner_mask(m.partner_scope, codes, partners)].tolist())
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from ..core.parameters import ParameterUse
 from ..io.frame import ImportFrame
 from ..io.hts import Column1Schedule
 from .engine import TariffEngine
-from .measures import MeasureSet, TariffError, TariffMeasure, TariffSystem
+from .measures import MeasureSet, TariffError, TariffMeasure, TariffSystem, affected_partners
 from .response import ResponseParams, import_response
 
 CAR_SECTORS = ("cars", "car_parts")
@@ -40,6 +41,13 @@ class TariffRelief:
     notes: tuple[str, ...] = field(default_factory=tuple)
     partner: str = "KOR"
 
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, years: Sequence[int], regimes: tuple[str, str],
+                   partner: str) -> "TariffRelief":
+        """Rebuild from a stored ``frame`` (the headline is the mean yearly savings)."""
+        head = frame[(frame["item"] == "tariff_savings_usd_bn") & (frame["sector"] == "all")]["value"].mean()
+        return cls(frame, float(head), tuple(years), regimes, (), partner)
+
     def item(self, item: str, *, sector: str = "all", partner: str | None = None) -> pd.Series:
         f = self.frame[(self.frame["item"] == item) & (self.frame["sector"] == sector)]
         if partner is not None:
@@ -52,7 +60,8 @@ class TariffRelief:
         return self.item(item, sector=sector, partner=partner).reindex([int(y) for y in years]).to_numpy(float)
 
 
-def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_dt.date, float, str]]:
+def _year_pieces(engine: TariffEngine, year: int, project: bool,
+                 partners: Sequence[str] | None = None) -> list[tuple[_dt.date, float, str]]:
     """(rate date, weight in the year, basis) pieces covering calendar ``year``."""
     cov = engine.system.coverage
     y0, y1 = _dt.date(year, 1, 1), _dt.date(year + 1, 1, 1)
@@ -65,7 +74,7 @@ def _year_pieces(engine: TariffEngine, year: int, project: bool) -> list[tuple[_
     pieces: list[tuple[_dt.date, float, str]] = []
     a, b = y0, min(y1, last)
     if a < b:
-        for s, e in engine.intervals(a, b):
+        for s, e in engine.intervals(a, b, partners=partners):
             pieces.append((s, (e - s).days / days, "in_force"))
     if y1 > last:
         if not project:
@@ -131,43 +140,63 @@ def tariff_relief(with_deal: MeasureSet, without_deal: MeasureSet, trade: Import
         rows.append({"year": year, "item": item, "partner": who, "sector": sector,
                      "value": float(value), "unit": unit, "basis": basis})
 
+    # Rates differ between the two regimes only for the partners their differing
+    # measures name: with static volumes, both bills and the revenue forgone need
+    # only those (and the investor). The import response moves every partner's
+    # volumes, so it keeps them all.
+    universe = data["partner"].unique().to_list()
+    keep = ({partner} | affected_partners(with_deal, without_deal, system.partners, universe)
+            if response is None else set(universe))
+    priced: dict[tuple[str, _dt.date, int], pl.DataFrame] = {}
+
+    def duties(label: str, engine: TariffEngine, d: _dt.date, flows: pl.DataFrame, period: int,
+               prods: list[str], parts: list[str], pi: np.ndarray, ci: np.ndarray,
+               base_rates: Any) -> pl.DataFrame:
+        """Duty, value and diversion by partner × sector at the rates in force on ``d``
+        (cached: every projected year prices the same date)."""
+        key = (label, d, period)
+        if key not in priced:
+            g = engine.grid(prods, parts, d)
+            f = flows.with_columns(pl.Series("rate1", g.total[pi, ci]))
+            if response is not None and base_rates is not None:
+                f = f.with_columns(pl.Series("rate0", base_rates.total[pi, ci]))
+                r = import_response(f.select("product", "partner", "customs_value", "rate0", "rate1"), response)
+                f = f.with_columns(r["customs_value1"].alias("value"), r["diversion"])
+            else:
+                f = f.with_columns(pl.col("customs_value").alias("value"), pl.lit(0.0).alias("diversion"))
+            f = f.with_columns((pl.col("value") * pl.col("rate1")).alias("duty"))
+            priced[key] = f.group_by("partner", "sector").agg(pl.col("duty").sum(), pl.col("value").sum(),
+                                                             pl.col("diversion").sum())
+        return priced[key]
+
+    prepared: dict[int, tuple] = {}
     for year in years:
         flows = year_flows(trade, year)
-        prods = flows["product"].unique().sort().to_list()
-        parts = flows["partner"].unique().sort().to_list()
-        sectors = system.groups.sector_of(prods)
-        sec_of = dict(zip(prods, sectors))
-        flows = flows.with_columns(pl.col("product").replace_strict(sec_of).alias("sector"))
-        pieces_w = _year_pieces(e_with, year, project_after_coverage)
-        pieces_o = _year_pieces(e_without, year, project_after_coverage)
+        period = int(flows["period"][0])
+        if period not in prepared:
+            flows = flows.filter(pl.col("partner").is_in(sorted(keep)))
+            prods = flows["product"].unique().sort().to_list()
+            parts = flows["partner"].unique().sort().to_list()
+            sec_of = dict(zip(prods, system.groups.sector_of(prods)))
+            flows = flows.with_columns(pl.col("product").replace_strict(sec_of).alias("sector"))
+            pidx = {p: i for i, p in enumerate(prods)}
+            cidx = {c: i for i, c in enumerate(parts)}
+            pi = np.array([pidx[p] for p in flows["product"].to_list()], dtype=np.int64)
+            ci = np.array([cidx[c] for c in flows["partner"].to_list()], dtype=np.int64)
+            base = e_with.grid(prods, parts, base_date) if response is not None else None
+            prepared[period] = (flows, prods, parts, pi, ci, base)
+        flows, prods, parts, pi, ci, base_rates = prepared[period]
+        pieces_w = _year_pieces(e_with, year, project_after_coverage, parts)
+        pieces_o = _year_pieces(e_without, year, project_after_coverage, parts)
         basis = "projected" if any(b == "projected" for _, _, b in pieces_w) else "in_force"
-        base_rates = None
-        if response is not None:
-            g0 = e_with.grid(prods, parts, base_date)
-            base_rates = g0
         acc: dict[str, pl.DataFrame] = {}
-        pidx = {p: i for i, p in enumerate(prods)}
-        cidx = {c: i for i, c in enumerate(parts)}
-        pi = np.array([pidx[p] for p in flows["product"].to_list()], dtype=np.int64)
-        ci = np.array([cidx[c] for c in flows["partner"].to_list()], dtype=np.int64)
         for label, engine, pieces in (("with", e_with, pieces_w), ("without", e_without, pieces_o)):
             total = None
             for d, w, _b in pieces:
-                g = engine.grid(prods, parts, d)
-                f = flows.with_columns(pl.Series("rate1", g.total[pi, ci]))
-                if response is not None and base_rates is not None:
-                    f = f.with_columns(pl.Series("rate0", base_rates.total[pi, ci]))
-                    r = import_response(f.select("product", "partner", "customs_value", "rate0", "rate1"),
-                                        response)
-                    f = f.with_columns(r["customs_value1"].alias("value"), r["diversion"])
-                else:
-                    f = f.with_columns(pl.col("customs_value").alias("value"), pl.lit(0.0).alias("diversion"))
-                f = f.with_columns((pl.col("value") * pl.col("rate1")).alias("duty"))
-                part = f.select("partner", "sector", (pl.col("duty") * w).alias("duty"),
-                                (pl.col("value") * w).alias("value"), (pl.col("diversion") * w).alias("diversion"))
-                total = part if total is None else total.with_columns(
-                    pl.col("duty") + part["duty"], pl.col("value") + part["value"],
-                    pl.col("diversion") + part["diversion"])
+                part = duties(label, engine, d, flows, period, prods, parts, pi, ci, base_rates).with_columns(
+                    pl.col("duty") * w, pl.col("value") * w, pl.col("diversion") * w)
+                total = part if total is None else pl.concat([total, part]).group_by("partner", "sector").agg(
+                    pl.col("duty").sum(), pl.col("value").sum(), pl.col("diversion").sum())
             assert total is not None
             acc[label] = total
         bn = 1e-9

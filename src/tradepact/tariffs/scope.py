@@ -80,14 +80,30 @@ class PartnerScope(BaseModel):
         return 3 if self.include else 2 if self.groups else 1
 
 
-@dataclass(frozen=True)
-class ListEntry:
-    """One prefix of a shipped product list, with its membership window and share."""
+@dataclass(frozen=True, eq=False)
+class ProductList:
+    """A shipped product list: one HS prefix per row, each with the share of the
+    trade under it that the list covers and its membership window
+    ``[valid_from, valid_until)`` (``NaT``: open)."""
 
-    prefix: str
-    share: float = 1.0
-    valid_from: _dt.date | None = None
-    valid_until: _dt.date | None = None
+    prefixes: np.ndarray                  # str
+    shares: np.ndarray                    # float
+    valid_from: np.ndarray                # datetime64[D], NaT = always
+    valid_until: np.ndarray               # datetime64[D], NaT = open
+
+    @classmethod
+    def of(cls, prefixes: Sequence[str]) -> "ProductList":
+        n = len(prefixes)
+        nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        return cls(np.asarray(list(prefixes), dtype=str), np.ones(n), nat, nat.copy())
+
+    def live(self, on: _dt.date | None) -> tuple[np.ndarray, np.ndarray]:
+        """(prefixes, shares) in force on ``on`` (all if None)."""
+        if on is None:
+            return self.prefixes, self.shares
+        d = np.datetime64(on, "D")
+        ok = (np.isnat(self.valid_from) | (self.valid_from <= d)) & (np.isnat(self.valid_until) | (d < self.valid_until))
+        return self.prefixes[ok], self.shares[ok]
 
 
 @dataclass(frozen=True)
@@ -100,10 +116,11 @@ class HSGroups:
 
     prefixes: dict[str, tuple[str, ...]]
     descriptions: dict[str, tuple[str, str]]      # group -> (basis, description)
-    sectors: dict[str, tuple[str, ...]]
+    sectors: dict[str, tuple[str, ...]]           # sector -> NAICS prefixes
     sector_labels: dict[str, str]
     source: str
-    lists: dict[str, tuple[ListEntry, ...]] = field(default_factory=dict)
+    lists: dict[str, ProductList] = field(default_factory=dict)
+    sector_codes: dict[str, str] = field(default_factory=dict)   # HTS10 -> sector
 
     def check(self, name: str, where: Location) -> None:
         if name not in self.prefixes and name not in self.lists:
@@ -113,30 +130,49 @@ class HSGroups:
                                       + did_you_mean(name, list(self.prefixes) + list(self.lists)),
                              cls=InputFileError)
 
-    def entries(self, group: str, on: _dt.date | None = None) -> tuple[ListEntry, ...]:
-        """The group's prefixes in force on ``on`` (all if ``on`` is None)."""
-        if group in self.lists:
-            return tuple(e for e in self.lists[group] if on is None or (
-                (e.valid_from is None or e.valid_from <= on) and (e.valid_until is None or on < e.valid_until)))
-        return tuple(ListEntry(p) for p in self.prefixes[group])
+    def change_dates(self, group: str) -> set[_dt.date]:
+        """Dates on which a product list gains or loses a line."""
+        lst = self.lists.get(group)
+        if lst is None:
+            return set()
+        cache = self.__dict__.setdefault("_change_cache", {})
+        if group not in cache:
+            d = np.concatenate([lst.valid_from[~np.isnat(lst.valid_from)], lst.valid_until[~np.isnat(lst.valid_until)]])
+            cache[group] = {x.astype(object) for x in np.unique(d)}
+        return cache[group]
+
+    def _window(self, group: str, on: _dt.date | None) -> int:
+        """Which stretch between the list's change dates ``on`` falls in (a cache key)."""
+        if on is None:
+            return -1
+        return sum(1 for c in self.change_dates(group) if c <= on)
+
+    def entries(self, group: str, on: _dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The group's (prefixes, shares) in force on ``on`` (all if ``on`` is None)."""
+        lst = self.lists.get(group)
+        if lst is None:
+            lst = ProductList.of(self.prefixes[group])
+        return lst.live(on)
 
     def shares(self, group: str, codes: np.ndarray, on: _dt.date | None = None) -> np.ndarray:
         """Share of each code's trade the group covers (0 where no prefix matches;
         the largest share where several do). Prefixes are matched length by length:
-        truncating every code to L characters turns a prefix test into set membership."""
-        out = np.zeros(len(codes))
-        by_len: dict[int, dict[str, float]] = {}
-        for e in self.entries(group, on):
-            d = by_len.setdefault(len(e.prefix), {})
-            d[e.prefix] = max(d.get(e.prefix, 0.0), e.share)
+        truncating every code to L characters turns a prefix test into a sorted lookup."""
         codes = np.asarray(codes, dtype=str)
-        for length, table in by_len.items():
-            keys = np.array(sorted(table), dtype=f"<U{length}")
-            vals = np.array([table[k] for k in keys.tolist()])
+        out = np.zeros(len(codes))
+        prefixes, shares = self.entries(group, on)
+        if len(prefixes) == 0 or len(codes) == 0:
+            return out
+        lengths = np.char.str_len(prefixes)
+        code_len = np.char.str_len(codes)
+        for length in np.unique(lengths):
+            sel = lengths == length
+            keys, vals = prefixes[sel], shares[sel]
+            order = np.lexsort((-vals, keys))          # the largest share first among equal prefixes
+            keys, vals = keys[order].astype(f"<U{length}"), vals[order]
             cut = codes.astype(f"<U{length}")
-            pos = np.searchsorted(keys, cut)
-            pos = np.minimum(pos, len(keys) - 1)
-            hit = (keys[pos] == cut) & (np.char.str_len(codes) >= length)
+            pos = np.minimum(np.searchsorted(keys, cut), len(keys) - 1)
+            hit = (keys[pos] == cut) & (code_len >= length)
             out = np.where(hit, np.maximum(out, vals[pos]), out)
         return out
 
@@ -145,7 +181,19 @@ class HSGroups:
         return self.shares(group, codes, on) > 0
 
     def scope_shares(self, scope: ProductScope, codes: np.ndarray, on: _dt.date | None = None) -> np.ndarray:
-        """Share of each code's trade a product scope covers (1 for ``all``)."""
+        """Share of each code's trade a product scope covers (1 for ``all``); cached
+        per scope, set of codes and stretch of the lists' membership windows."""
+        codes = np.asarray(codes, dtype=str)
+        key = (scope, len(codes), hash(codes.tobytes()),
+               tuple(self._window(g, on) for g in scope.groups + scope.except_groups))
+        cache = self.__dict__.setdefault("_shares_cache", {})
+        if key not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = self._scope_shares(scope, codes, on)
+        return cache[key]
+
+    def _scope_shares(self, scope: ProductScope, codes: np.ndarray, on: _dt.date | None) -> np.ndarray:
         m = np.ones(len(codes)) if scope.all else np.zeros(len(codes))
         for g in scope.groups:
             m = np.maximum(m, self.shares(g, codes, on))
@@ -157,26 +205,33 @@ class HSGroups:
         return self.scope_shares(scope, codes, on) > 0
 
     def sector_of(self, codes: Sequence[str]) -> np.ndarray:
-        """Sector of each code by longest matching prefix (``other`` when none)."""
-        arr = np.asarray(list(codes), dtype=str)
-        best_len = np.zeros(len(arr), dtype=np.int64)
+        """Sector of each code from the published HS → NAICS concordance grouped by
+        ``policy/codes/sectors.csv``; a code shorter than HTS10 takes the sector of
+        the lines under it when they agree, else ``other``; unknown codes ``other``."""
+        arr = [str(c) for c in codes]
         out = np.full(len(arr), "other", dtype=object)
-        for sector, prefixes in self.sectors.items():
-            for p in prefixes:
-                hit = np.char.startswith(arr, p) & (len(p) > best_len)
-                out[hit] = sector
-                best_len[hit] = len(p)
+        for i, c in enumerate(arr):
+            sec = self.sector_codes.get(c)
+            if sec is None and len(c) < 10:
+                under = {v for k, v in self.sector_codes.items() if k.startswith(c)}
+                sec = under.pop() if len(under) == 1 else None
+            if sec is not None:
+                out[i] = sec
         return out
 
     def partial_overlaps(self, codes: Sequence[str], groups: Sequence[str]) -> list[tuple[str, str]]:
-        """(code, group) pairs where the code is shorter than a prefix that starts with it."""
-        found = []
-        for g in groups:
-            for p in (e.prefix for e in self.entries(g)):
-                for c in codes:
-                    if len(c) < len(p) and p.startswith(c):
-                        found.append((c, g))
-        return sorted(set(found))
+        """(code, group) pairs where the code is shorter than a prefix that starts with it
+        (coarse data only partly covered by a group; HTS10 codes never are)."""
+        short = sorted({c for c in codes if len(c) < 10})
+        if not short:
+            return []
+        found = set()
+        for g in set(groups):
+            prefixes = self.entries(g)[0].tolist()
+            for c in short:
+                if any(len(c) < len(p) and p.startswith(c) for p in prefixes):
+                    found.add((c, g))
+        return sorted(found)
 
 
 def partner_mask(scope: PartnerScope, partners: np.ndarray, table: PartnerTable) -> np.ndarray:
@@ -197,5 +252,5 @@ def partner_mask(scope: PartnerScope, partners: np.ndarray, table: PartnerTable)
 SECTORS_ORDER = ("cars", "car_parts", "steel", "machinery", "semiconductors", "batteries",
                  "pharmaceuticals", "ships", "petroleum_products", "other")
 
-__all__ = ["ProductScope", "PartnerScope", "HSGroups", "ListEntry", "partner_mask",
+__all__ = ["ProductScope", "PartnerScope", "HSGroups", "ProductList", "partner_mask",
            "SECTORS_ORDER", "ISO3"]

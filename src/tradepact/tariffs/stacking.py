@@ -14,9 +14,10 @@ Method ``"legal"`` (default) — the rules in force, each with its source:
 rule  effect                                                     legal source
 ====  =========================================================  =====================================
 S1    one Section 232 program per article, in the order          Proc. 10908 cl. 3 (autos first);
-      vehicles (autos, parts, trucks, buses) > wood (furniture,   EO 14289 sec. 3(a), 3(c); Proc. 10976
-      lumber) > copper > steel and aluminium (these two may      (autos over wood); Proc. 10962 (copper
-      stack with each other) > any other program                  not on autos)
+      vehicles (autos, parts, trucks, buses) > semiconductors    EO 14289 sec. 3(a), 3(c); Proc. 10976
+      > wood (furniture, lumber) > copper > steel and            (autos over wood); Proc. 10962 (copper
+      aluminium (these two may stack with each other) > any      not on autos); Proclamation of
+      other program                                              2026-01-14 (semiconductors, note 39)
 S2    IEEPA border duties on Canada/Mexico exclude the           EO 14289 sec. 3(b)
       steel and aluminium duties
 S3    Section 232 vehicle and wood duties exclude the            EO 14289 sec. 3(a); Proc. 10976
@@ -50,12 +51,14 @@ from .measures import AUTHORITIES, TariffError
 VEHICLES = ("autos", "auto_parts", "trucks", "buses")
 WOOD = ("furniture", "lumber")
 METALS = ("steel", "aluminum")
-S232_ORDER = VEHICLES + WOOD + ("copper",) + METALS
+#: Semiconductors (9903.79.01) are not subject to the metals duties (Proclamation of 2026-01-14, note 39).
+SEMICONDUCTORS = ("semiconductors",)
+S232_ORDER = VEHICLES + SEMICONDUCTORS + WOOD + ("copper",) + METALS
 BORDER_PROGRAMS = ("can", "mex")
 METHODS = ("legal", "additive")
 
 STACKING_RULES = {
-    "S1": "one Section 232 program per article: vehicles > wood > copper > steel+aluminium > other "
+    "S1": "one Section 232 program per article: vehicles > semiconductors > wood > copper > steel+aluminium > other "
           "(Proc. 10908; EO 14289 sec. 3(a),(c); Proc. 10976; Proc. 10962)",
     "S2": "Canada/Mexico IEEPA border duties exclude steel and aluminium duties (EO 14289 sec. 3(b))",
     "S3": "Section 232 vehicle and wood duties exclude the Canada/Mexico border duties "

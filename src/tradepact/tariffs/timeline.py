@@ -113,7 +113,7 @@ def rate_timeline(with_deal: MeasureSet, trade: ImportFrame, *, system: TariffSy
     chunks: list[pl.DataFrame] = []
     warnings: list[str] = []
     for case, engine in engines:
-        for a, b in engine.intervals(a0, b0, cuts=cuts):
+        for a, b in engine.intervals(a0, b0, cuts=cuts, partners=table.data["partner"].unique().to_list()):
             result = engine.apply(flows(a.year), a)
             warnings += [w for w in result.warnings if w not in warnings]
             by_sector = result.etr(["partner", "sector"]).select(

@@ -4,9 +4,10 @@ Rates (FACTS.md, "Tariff changes for Korea"): Korean cars and parts paid the
 25 % Section 232 duty with 0 % KORUS (Proclamation 10908, from April 2025);
 under the deal they pay an all-inclusive 15 % (HTS 9903.94.60/.61,
 retroactive to 2025-11-01; Korea Herald, https://www.koreaherald.com/article/10629298).
-Steel keeps its 50 % either way. From 2027 no IEEPA duty is in force in
-either regime, so the only difference between them is the 10-point cut on
-cars and parts.
+From 2027 no IEEPA duty is in force in either regime. Section 232 goods are
+outside the forced-labour Section 301 duty (FR 2026-15181), so on cars the
+only difference between the regimes is the 10-point cut; on other goods the
+deal also turns Korea's +12.5 % forced-labour duty into a 12.5 % minimum.
 """
 
 import csv
@@ -14,6 +15,7 @@ import json
 from importlib import resources
 
 import numpy as np
+import polars as pl
 import pytest
 
 from tradepact.studies.assess import assess
@@ -23,12 +25,43 @@ INCIDENCE = "assumptions.negotiation.tariff_relief.exporter_incidence_share"
 WITHDRAWAL = "assumptions.negotiation.tariff_relief.annual_withdrawal_probability"
 
 
-def kor_2024(sector: str) -> float:
-    """Korea's 2024 exports to the US in a sector, read from the shipped CSV."""
-    path = resources.files("tradepact") / "policy" / "trade" / "us_imports_2024_by_sector.csv"
+def _group(name: str) -> list[str]:
+    path = resources.files("tradepact") / "policy" / "codes" / "hs_groups.csv"
     with path.open() as f:
-        return sum(float(r["customs_value_usd_bn"]) for r in csv.DictReader(f)
-                   if r["partner"] == "KOR" and r["sector"] == sector)
+        return [r["hs_prefix"] for r in csv.DictReader(f) if r["group"] == name]
+
+
+def _kor_lines() -> pl.DataFrame:
+    """Korea's 2024 exports to the US by HTS10 line (Census, shipped data), with the
+    KORUS rate of each line in 2030 (the special column, else the general rate) and
+    whether the line is a Section 232 car or car part (the measures' product groups)."""
+    data = resources.files("tradepact") / "data"
+    imp = pl.read_parquet(data / "imports_2024.parquet").filter(pl.col("partner") == "KOR")
+    hts = pl.read_parquet(data / "hts.parquet").filter(pl.col("valid_until").is_null())
+    kr = pl.read_parquet(data / "hts_special.parquet").filter(
+        (pl.col("program") == "KR") & pl.col("valid_until").is_null())
+    conc = pl.read_parquet(data / "concordance.parquet").select("hs10", "naics6")
+    cars, parts = _group("autos_s232"), _group("auto_parts_s232")
+    out = (imp.join(hts.select(pl.col("code").alias("hs10"), "general_rate"), on="hs10", how="left")
+           .join(kr.select(pl.col("code").alias("hs10"), pl.col("rate").alias("kr")), on="hs10", how="left")
+           .join(conc, on="hs10", how="left")
+           .with_columns(pl.min_horizontal(pl.col("kr").fill_null(pl.col("general_rate")),
+                                           pl.col("general_rate")).fill_null(0.0).alias("col1"),
+                         pl.any_horizontal([pl.col("hs10").str.starts_with(x) for x in cars]).alias("car"),
+                         pl.any_horizontal([pl.col("hs10").str.starts_with(x) for x in parts]).alias("part")))
+    return out
+
+
+def relief_2030(*, naics: tuple[str, ...] | None = None) -> float:
+    """By hand: in 2030 (no IEEPA duty in either regime) Korea's cars and parts pay the
+    25 % Section 232 duty on top of KORUS without the deal, and the higher of KORUS
+    or 15 % all-in with it; USD bn."""
+    f = _kor_lines().filter(pl.col("car") | pl.col("part"))
+    if naics is not None:
+        f = f.filter(pl.any_horizontal([pl.col("naics6").str.starts_with(x) for x in naics]))
+    without = f["col1"] + 0.25
+    with_deal = np.maximum(f["col1"].to_numpy(), 0.15)
+    return float((f["customs_value_usd"].to_numpy() * (without.to_numpy() - with_deal)).sum() * 1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +70,23 @@ def final():
 
 
 def test_savings_after_2026_are_the_ten_point_cut_on_cars_and_parts(final):
-    cars, parts = kor_2024("cars"), kor_2024("car_parts")
     row = final.annual.set_index("year").loc[2030]
     assert row["tariff_bill_without_deal_usd_bn"] - row["tariff_bill_with_deal_usd_bn"] == pytest.approx(
         row["tariff_savings_usd_bn"])
-    assert row["tariff_savings_usd_bn"] == pytest.approx((cars + parts) * (0.25 - 0.15))
+    # Cars and parts save at least the 10-point cut; the forced-labour minimum adds the rest.
+    assert row["tariff_savings_usd_bn"] > relief_2030()
     # Static volumes: the host forgoes exactly what the investor's exporters save.
     assert row["us_tariff_revenue_forgone_usd_bn"] == pytest.approx(row["tariff_savings_usd_bn"])
     sectors = final.tariff_sectors(2030)
-    assert sectors.at["cars", "tariff_savings_usd_bn"] == pytest.approx(cars * 0.10)
-    assert sectors.at["steel", "tariff_savings_usd_bn"] == 0.0
-    assert sectors.at["steel", "tariff_bill_with_deal_usd_bn"] == pytest.approx(kor_2024("steel") * 0.50)
+    assert sectors.at["cars", "tariff_savings_usd_bn"] == pytest.approx(
+        relief_2030(naics=("336111", "336112")), rel=1e-9)
 
 
 def test_automakers_share_of_the_savings(final):
     # Hyundai's share of Korea's car exports to the US is 37 %, Kia's 32 % (trade.firms).
     row = final.annual.set_index("year").loc[2030]
-    cut = (kor_2024("cars") + kor_2024("car_parts")) * 0.10
+    sectors = final.tariff_sectors(2030)
+    cut = sectors.loc[["cars", "car_parts"], "tariff_savings_usd_bn"].sum()
     assert row["hyundai_tariff_savings_usd_bn"] == pytest.approx(0.37 * cut)
     assert row["kia_tariff_savings_usd_bn"] == pytest.approx(0.32 * cut)
     firms = final.firm_tariffs(2025)
@@ -119,8 +152,8 @@ def test_tariff_figures_in_json_and_provenance(capsys):
     items = {r["item"] for r in data["tariffs"]["rows"]}
     assert {"tariff_savings_usd_bn", "hyundai_disclosed_tariff_cost_usd_bn", "etr_with_deal"} <= items
     paths = {p["path"]: p for p in data["provenance"]}
-    assert paths["trade.us_imports_2024.KOR.cars"]["value"] == kor_2024("cars")
-    floor = paths["us.tariffs.s232_autos_kor_floor_15"]
+    assert paths["trade.us_imports_2024.KOR"]["value"] == pytest.approx(130.46, abs=0.005)   # Census, 2024
+    floor = paths["us.tariffs.s232.s232_autos_kor_floor_15.rate"]
     assert floor["value"] == 0.15 and floor["references"]
     assert INCIDENCE in paths
 

@@ -48,7 +48,10 @@ def test_wide_schema(engine):
 
 def test_unknown_hs_code_is_an_error_not_zero(engine):
     with pytest.raises(TradepactError, match="not in the column-1 schedule"):
-        engine.apply(table([("99999999", "KOR", 1.0)]), "2025-05-01")
+        engine.apply(table([("0199999999", "KOR", 1.0)]), "2025-05-01")
+    # A query for a code that does not exist names the nearest existing lines.
+    with pytest.raises(TradepactError, match="nearest: 8703.*"):
+        engine.explain("KOR", "8703999999", "2025-05-01")
 
 
 def test_unknown_partner_is_an_error(engine):

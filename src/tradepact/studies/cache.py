@@ -1,0 +1,85 @@
+"""A disk cache of tariff-engine tables, keyed by the content of their inputs.
+
+The tariff relief and the rate timeline of a scenario depend only on the
+measures of its two regimes, the HTS schedule, the trade data, the partner and
+the years, and they take seconds on the full HTS10 data. They are kept as
+Parquet under ``$TRADEPACT_CACHE_DIR`` (default ``~/.cache/tradepact``), named
+by the SHA-256 of a description of every input and of the package version, so
+a changed measure, list, schedule or code version is a different key (never a
+stale answer). ``TRADEPACT_CACHE_DIR=off`` disables it. A cache that cannot be
+written is skipped silently: it only saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+
+
+def cache_dir() -> Path | None:
+    env = os.environ.get("TRADEPACT_CACHE_DIR", "")
+    if env.lower() == "off":
+        return None
+    return Path(env) if env else Path.home() / ".cache" / "tradepact"
+
+
+def inputs_key(kind: str, inputs: Any, extra: Any = None) -> str:
+    """SHA-256 of everything a tariff table depends on (measures, schedule and
+    trade sources, partner, firms, method, response, extra arguments)."""
+    from ..io.shipped import manifest
+    parts = {
+        "kind": kind, "version": __version__,
+        "with": [m.model_dump_json() for m in inputs.with_deal], "without": [m.model_dump_json() for m in
+                                                                             inputs.without_deal],
+        "regimes": [inputs.with_deal.regime, inputs.without_deal.regime],
+        "partner": inputs.partner, "method": inputs.method,
+        "firms": sorted((inputs.firm_shares or {}).items()),
+        "costs": sorted((k, list(v)) for k, v in (inputs.disclosed_costs_usd_bn or {}).items()),
+        "response": repr(inputs.response), "data": json.dumps(manifest(), sort_keys=True, default=str),
+        "groups": sorted(inputs.system.groups.prefixes.items()), "extra": extra,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def cached_frame(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The frame stored under ``key``, computing and storing it if absent."""
+    root = cache_dir()
+    path = root / f"{key}.parquet" if root is not None else None
+    if path is not None and path.is_file():
+        try:
+            import polars as pl
+
+            from ..io.frame import polars_to_pandas
+            frame = polars_to_pandas(pl.read_parquet(path))
+            for col in frame.columns:
+                if str(frame[col].dtype).startswith("datetime64"):
+                    frame[col] = frame[col].astype("datetime64[ns]")
+            attrs = path.with_suffix(".json")
+            if attrs.is_file():
+                frame.attrs.update(json.loads(attrs.read_text()))
+            return frame
+        except Exception:  # noqa: BLE001 - a damaged cache entry is recomputed
+            pass
+    frame = compute()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            os.close(fd)
+            import polars as pl
+            pl.DataFrame({c: frame[c].to_numpy() for c in frame.columns}).write_parquet(tmp)
+            os.replace(tmp, path)
+            path.with_suffix(".json").write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v
+                                                             for k, v in frame.attrs.items()}, default=str))
+        except Exception:  # noqa: BLE001 - caching is optional
+            Path(tmp).unlink(missing_ok=True) if 'tmp' in locals() else None
+    return frame
