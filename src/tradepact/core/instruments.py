@@ -167,23 +167,23 @@ INSTRUMENTS: dict[str, InstrumentSpec] = {s.name: s for s in (
         "cash_equity", "cash equity", "The investor pays capital into the host's investment vehicle; "
         "projects pay a cash yield on capital invested, split by the profit waterfall.",
         EquityTerms, {"cash_yield_rate": "assumptions.vehicle.project_cash_yield_rate"}, "reserves",
-        f"{_HOST}.cash_equity_value_share", profit_shared=True),
+        f"{_HOST}.cash_equity_spillover_share", profit_shared=True),
     InstrumentSpec(
         "loan", "loans", "The investor lends; interest and principal come back, less expected defaults.",
         LoanTerms, {k: f"assumptions.instruments.loan.{k}" for k in (
             "interest_rate", "tenor_years", "grace_years", "annual_default_probability",
-            "loss_given_default_share")}, "borrowing", f"{_HOST}.loan_value_share", lands_in_host="issued"),
+            "loss_given_default_share")}, "borrowing", f"{_HOST}.loan_spillover_share", lands_in_host="issued"),
     InstrumentSpec(
         "guarantee", "credit guarantees", "Contingent: cash leaves only when a guarantee is called; "
         "it earns a fee on exposure outstanding.",
         GuaranteeTerms, {k: f"assumptions.instruments.guarantee.{k}" for k in (
             "annual_call_probability", "loss_given_call_share", "tenor_years", "fee_rate")}, "borrowing",
-        f"{_HOST}.guarantee_value_share", contingent=True, lands_in_host="issued"),
+        f"{_HOST}.guarantee_spillover_share", contingent=True, lands_in_host="issued"),
     InstrumentSpec(
         "company_fdi", "company investment", "Investment by the investor country's companies in their "
         "own projects, earning a cash yield that accrues to them in full.",
         FdiTerms, {"cash_yield_rate": "assumptions.instruments.company_fdi.cash_yield_rate"}, "corporate",
-        f"{_HOST}.company_fdi_value_share"),
+        f"{_HOST}.company_fdi_spillover_share"),
 )}
 Instrument = Literal["cash_equity", "loan", "guarantee", "company_fdi"]
 #: Every term any instrument takes (the scenario's ``terms:`` keys).

@@ -46,11 +46,13 @@ from the tariff engine's annual figures for the scenario's two regimes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
+from ..core.instruments import INSTRUMENTS
 from ..macro.stress import StressResult
 from ..tariffs.relief import TariffRelief as EngineRelief
 from ..vehicle.cashflows import CashFlowSchedule, Draws, col
@@ -61,18 +63,29 @@ StressTreatment = Literal["hard", "penalty"]
 class ReliefStream:
     """The tariff relief a deal buys, USD bn per year.
 
-    ``investor_savings_usd_bn`` is the investor's annual tariff savings and
-    ``host_revenue_forgone_usd_bn`` the host's annual tariff revenue forgone;
-    each may be a float, a ``(n,)`` draw array, a ``(n_years,)`` or
+    ``investor_savings_usd_bn`` is the part of the fall in the investor's
+    tariff bill that reaches its exporters (incidence-weighted by sector),
+    ``host_importer_gain_usd_bn`` the rest, which US importers and consumers
+    keep, and ``host_revenue_forgone_usd_bn`` the host's tariff revenue
+    forgone; each may be a float, a ``(n,)`` draw array, a ``(n_years,)`` or
     ``(1, n_years)`` row by year, or ``(n, n_years)``. The relief of year
     ``k`` (counting from the first modelled year) counts with probability
     ``(1 - annual_withdrawal_probability) ** k`` that it has not been withdrawn.
+
+    ``prior_*`` are the same figures for the deal's years before the first
+    modelled year (e.g. 2025 for a pledge modelled from 2026), oldest first:
+    they happened, so they count in full, carried to the first modelled year
+    at each side's discount rate (see :func:`prior_value`).
     """
 
     investor_savings_usd_bn: Draws
     host_revenue_forgone_usd_bn: Draws
     annual_withdrawal_probability: Draws = 0.0
     source: str = "given"
+    host_importer_gain_usd_bn: Draws = 0.0
+    prior_investor_usd_bn: tuple[float, ...] = ()
+    prior_forgone_usd_bn: tuple[float, ...] = ()
+    prior_importer_usd_bn: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,11 +115,13 @@ class Investor(Party):
 
 @dataclass(frozen=True)
 class Host(Party):
-    """The receiving side; ``value_share[instrument]`` is what it counts a dollar
-    of that kind of investment as worth."""
+    """The receiving side; ``value_share[instrument]`` is the spillover share: what
+    the host economy gains from a dollar of that kind of capital formed in it
+    beyond the capital's own returns (which it counts through its share of the
+    distributions), never the principal itself."""
 
     value_share: dict[str, Draws] = field(default_factory=lambda: {
-        "cash_equity": 1.0, "company_fdi": 1.0, "loan": 1.0, "guarantee": 1.0})
+        "cash_equity": 0.0, "company_fdi": 0.0, "loan": 0.0, "guarantee": 0.0})
 
 
 # ---------------------------------------------------------------- results
@@ -192,6 +207,17 @@ def relief_value(annual: Draws, withdrawal: Draws, rate: np.ndarray, T: int, *,
     return pv
 
 
+def prior_value(amounts: Sequence[float], rate: np.ndarray) -> np.ndarray:
+    """PV at 1 January of the first modelled year of amounts paid at the end of
+    each of the years before it (oldest first): the last is paid that very day
+    (factor 1), the one before a year earlier (factor ``1 + d``), and so on."""
+    n = rate.shape[0]
+    out = np.zeros(n)
+    for j, x in enumerate(reversed(tuple(amounts))):
+        out = out + float(x) * (1 + rate[:, 0]) ** j
+    return out
+
+
 def payoffs(flows: CashFlowSchedule, stress: StressResult, investor: Investor, host: Host,
             relief: ReliefStream) -> Payoffs:
     """Both sides' payoffs for every row of ``flows`` (see the module docstring)."""
@@ -204,6 +230,7 @@ def payoffs(flows: CashFlowSchedule, stress: StressResult, investor: Investor, h
     # Investor: tariff savings + its returns - cash cost (+ post-horizon) - stress.
     savings = relief_value(relief.investor_savings_usd_bn, relief.annual_withdrawal_probability,
                            dk, T, tail=investor.include_terminal_value)
+    savings_prior = prior_value(relief.prior_investor_usd_bn, dk)
     out, back = flows.cash_out, flows.cash_in
     cash_cost = (out * k_start).sum(axis=1)
     returns = (back * k_end).sum(axis=1)
@@ -214,33 +241,38 @@ def payoffs(flows: CashFlowSchedule, stress: StressResult, investor: Investor, h
     excess_pv = (excess * k_start).sum(axis=1)
     penalty = (col(investor.stress_penalty_share, n)[:, 0] * excess_pv
                if investor.stress == "penalty" else np.zeros(n))
-    u_k = savings + returns - cash_cost + tv_k - penalty
+    u_k = savings + savings_prior + returns - cash_cost + tv_k - penalty
 
-    # Host: investment received (valued by kind) + its share of returns - revenue forgone.
-    invest = np.zeros(n)
+    # Host: its share of the distributions + the spillover of the capital formed in it
+    # + what its importers keep of the relief - the tariff revenue it forgoes.
+    spill = np.zeros(n)
     for tf in flows.tranches:
         w = host.value_share.get(tf.instrument)
         if w is None:
-            raise KeyError(f"the host has no value share for instrument {tf.instrument!r}")
-        amount = tf.issued if tf.instrument in ("loan", "guarantee") else tf.cash_out
-        invest = invest + col(w, n)[:, 0] * (amount * h_start).sum(axis=1)
+            raise KeyError(f"the host has no spillover share for instrument {tf.instrument!r}")
+        amount = tf.issued if INSTRUMENTS[tf.instrument].lands_in_host == "issued" else tf.cash_out
+        spill = spill + col(w, n)[:, 0] * (amount * h_start).sum(axis=1)
     dist = (flows.host_distributions * h_end).sum(axis=1)
     tv_h = (_perpetuity(flows.host_distributions[:, -1], dh, T) if host.include_terminal_value
             else np.zeros(n))
     forgone = relief_value(relief.host_revenue_forgone_usd_bn, relief.annual_withdrawal_probability,
-                           dh, T, tail=host.include_terminal_value)
-    u_h = invest + dist + tv_h - forgone
+                           dh, T, tail=host.include_terminal_value) + prior_value(relief.prior_forgone_usd_bn, dh)
+    importers = relief_value(relief.host_importer_gain_usd_bn, relief.annual_withdrawal_probability,
+                             dh, T, tail=host.include_terminal_value) + prior_value(relief.prior_importer_usd_bn, dh)
+    u_h = dist + tv_h + spill + importers - forgone
 
     parts = {
-        "investor_tariff_savings_usd_bn": savings,
+        "investor_tariff_savings_usd_bn": savings + savings_prior,
+        "investor_tariff_savings_before_start_usd_bn": savings_prior,
         "investor_returns_usd_bn": returns,
         "investor_cash_cost_usd_bn": cash_cost,
         "investor_post_horizon_usd_bn": tv_k,
         "investor_stress_penalty_usd_bn": penalty,
         "investor_excess_over_capacity_pv_usd_bn": excess_pv,
-        "host_investment_value_usd_bn": invest,
         "host_distributions_value_usd_bn": dist,
         "host_post_horizon_usd_bn": tv_h,
+        "host_capital_spillover_usd_bn": spill,
+        "host_importer_gain_usd_bn": importers,
         "host_revenue_forgone_usd_bn": forgone,
     }
     return Payoffs(u_k, u_h, parts, stress.over_capacity.any(axis=1),
@@ -256,29 +288,50 @@ class PartyInputs:
 
     investor: Investor
     host: Host
-    incidence: Draws = 1.0
+    incidence: Mapping[str, Draws] = field(default_factory=lambda: {"default": 1.0})
     withdrawal: Draws = 0.0
 
 
-def relief_stream(relief: EngineRelief, years: np.ndarray, incidence: Draws,
+def relief_stream(relief: EngineRelief, years: np.ndarray, incidence: Mapping[str, Draws],
                   withdrawal: Draws) -> ReliefStream:
     """The tariff engine's annual figures as the payoffs' relief stream.
 
-    The investor's savings are the fall in its exporters' tariff bill in each
-    modelled year times the exporter ``incidence`` share; the host forgoes its
-    tariff revenue on all partners of the trade table (the same figure with
-    static volumes); the relief survives each year with probability
-    ``1 - withdrawal``.
+    The fall in the investor's tariff bill in each year is split by sector:
+    ``incidence[sector]`` of it (``incidence["default"]`` for sectors not
+    named) reaches the investor's exporters, the rest stays with US importers.
+    The host forgoes its tariff revenue on all partners of the trade data
+    (the same figure with static volumes). Years of the relief before the
+    first modelled year (from the first year the tariff engine covers) are
+    kept apart in the ``prior_*`` fields; the relief survives each later year
+    with probability ``1 - withdrawal``.
     """
-    savings = relief.series("tariff_savings_usd_bn", years, partner=relief.partner)[None, :]
-    forgone = relief.series("us_revenue_forgone_usd_bn", years)[None, :]
-    if np.isnan(savings).any() or np.isnan(forgone).any():
+    first = int(years[0])
+    prior = [y for y in relief.years if y < first]
+    span = np.array(prior + [int(y) for y in years])
+    total = relief.series("tariff_savings_usd_bn", span, partner=relief.partner)
+    forgone = relief.series("us_revenue_forgone_usd_bn", span)
+    if np.isnan(total).any() or np.isnan(forgone).any():
         raise ValueError("the tariff relief does not cover every modelled year")
-    inc = np.asarray(incidence, float)
-    investor = savings * (inc[:, None] if inc.ndim else float(inc))
-    return ReliefStream(investor, forgone, withdrawal,
-                        source=f"tariff engine: regime {relief.regimes[0]} against {relief.regimes[1]}")
+    f = relief.frame
+    sectors = sorted(set(f.loc[(f["item"] == "tariff_savings_usd_bn") & (f["sector"] != "all"), "sector"]))
+    default = np.asarray(incidence["default"], float)
+    reach = np.zeros((max(default.size, *(np.asarray(v).size for v in incidence.values())), len(span)))
+    for sector in sectors:
+        part = np.nan_to_num(relief.series("tariff_savings_usd_bn", span, partner=relief.partner, sector=sector))
+        share = np.asarray(incidence.get(sector, default), float).reshape(-1, 1)
+        reach = reach + share * part[None, :]
+    importer = total[None, :] - reach
+    k = len(prior)
+    rows = reach.shape[0]
+    inv = reach[:, k:] if rows > 1 else reach[:, k:]
+    imp = importer[:, k:]
+    return ReliefStream(inv, forgone[None, k:], withdrawal,
+                        source=f"tariff engine: regime {relief.regimes[0]} against {relief.regimes[1]}",
+                        host_importer_gain_usd_bn=imp,
+                        prior_investor_usd_bn=tuple(float(x) for x in reach[0, :k]),
+                        prior_forgone_usd_bn=tuple(float(x) for x in forgone[:k]),
+                        prior_importer_usd_bn=tuple(float(x) for x in importer[0, :k]))
 
 
-__all__ = ["Host", "Investor", "Party", "PartyInputs", "Payoffs", "ReliefStream", "payoffs",
+__all__ = ["Host", "Investor", "Party", "PartyInputs", "Payoffs", "ReliefStream", "payoffs", "prior_value",
            "relief_stream", "relief_value"]

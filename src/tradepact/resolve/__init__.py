@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import ParameterError, ScenarioError, ScheduleError, with_value
+from ..core import limits
+from ..core.errors import ParameterError, ScenarioError, ScheduleError, TradepactError, with_value
 from ..core.instruments import INSTRUMENTS, Terms
 from ..core.parameters import ParameterNode, ParameterReader, ParameterUse, default_parameters
 from ..core.scenario import (
@@ -51,6 +52,12 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "annual_call_probability": (0, 1, "a probability from 0 to 1"),
     "loss_given_default_share": (0, 1, "a share from 0 to 1"),
     "loss_given_call_share": (0, 1, "a share from 0 to 1"),
+    "start_year": (limits.YEAR_MIN, limits.YEAR_MAX, limits.year_range_text()),
+    "horizon_end_year": (limits.YEAR_MIN, limits.YEAR_MAX, limits.year_range_text()),
+    "year": (limits.YEAR_MIN, limits.YEAR_MAX, limits.year_range_text()),
+    "funding_lag_business_days": (0, limits.MAX_FUNDING_LAG_BUSINESS_DAYS,
+                                  f"0 to {limits.MAX_FUNDING_LAG_BUSINESS_DAYS} business days"),
+    "fx_reserves_usd_bn": (0, np.inf, "reserves of 0 or more (USD bn)"),
 }
 
 #: Investor-economy inputs read once, on the scenario's ``as_of`` date (starting levels).
@@ -62,7 +69,6 @@ MACRO_SERIES = ("current_account_usd_bn", "gdp_usd_bn", "usd_supply_capacity_usd
 NEGOTIATION = "assumptions.negotiation"
 #: Parameters of both sides' payoffs (see ``docs/negotiation.md``).
 PARTY_PATHS = {
-    "incidence": f"{NEGOTIATION}.tariff_relief.exporter_incidence_share",
     "withdrawal": f"{NEGOTIATION}.tariff_relief.annual_withdrawal_probability",
     "investor_reservation": f"{NEGOTIATION}.investor.reservation_value_usd_bn",
     "stress_penalty": f"{NEGOTIATION}.investor.stress_penalty_share",
@@ -70,6 +76,8 @@ PARTY_PATHS = {
     "host_reservation": f"{NEGOTIATION}.host.reservation_value_usd_bn",
     "host_discount": f"{NEGOTIATION}.host.discount_rate",
 }
+#: Exporter incidence of the relief by sector (``<sector>_share`` and ``default_share``).
+INCIDENCE = f"{NEGOTIATION}.tariff_relief.exporter_incidence"
 #: How the design space splits the non-cash part that is not guarantees.
 SHIPBUILDING = "assumptions.instruments.shipbuilding"
 
@@ -110,7 +118,9 @@ class ResolvedScenario:
 
 def party_paths() -> tuple[str, ...]:
     """Every parameter path the payoffs read (they may carry a distribution)."""
-    return tuple(PARTY_PATHS.values()) + tuple(s.host_value_path for s in INSTRUMENTS.values())
+    from ..core.parameters import default_parameters
+    inc = tuple(p.path for p in default_parameters().get(INCIDENCE).walk())
+    return tuple(PARTY_PATHS.values()) + inc + tuple(s.host_value_path for s in INSTRUMENTS.values())
 
 
 class _Resolver:
@@ -133,7 +143,13 @@ class _Resolver:
         return self._param(path, ("parameters", path))
 
     def number(self, value: Any, loc: tuple[Any, ...], *, integer: bool = False) -> Any:
+        """A literal or referenced number, finite and in its field's range; a bad
+        value is blamed on where it was written (the scenario's own ``parameters:``
+        if it overrides the referenced parameter)."""
         field_name = str(loc[-1])
+        blame = loc
+        if isinstance(value, ParamRef) and value.param in self.sc.spec.parameters:
+            blame = ("parameters", value.param)
         if isinstance(value, ParamRef):
             out = self._param(value.param, loc + ("param",))
             for i, factor in enumerate(value.times):
@@ -146,14 +162,22 @@ class _Resolver:
                 f"scenario:{self.sc.name}:{where}", self.sc.spec.as_of, value, "", self.sc.spec.as_of,
                 "assumption", "set in the scenario file", (self.sc.reference(where),)))
         rng = _RANGES.get(field_name)
-        arr = np.asarray(out, dtype=float)
-        if rng is not None and (np.any(arr < rng[0]) or np.any(arr > rng[1]) or np.any(np.isnan(arr))):
-            bad = float(arr[(arr < rng[0]) | (arr > rng[1]) | np.isnan(arr)].flat[0]) if arr.ndim else float(arr)
-            raise with_value("value out of range", location=self.sc.locate(loc), value=bad,
-                             expected=rng[2], cls=ScenarioError)
+        try:
+            arr = np.asarray(out, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise with_value("not a number", location=self.sc.locate(blame), value=str(out)[:40],
+                             expected=rng[2] if rng else "a finite number", cls=ScenarioError) from None
+        lo, hi, expected = rng if rng is not None else (-np.inf, np.inf, "a finite number")
+        with np.errstate(invalid="ignore"):
+            bad_mask = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
+        if np.any(bad_mask):
+            bad = float(arr[bad_mask].flat[0]) if arr.ndim else float(arr)
+            raise with_value("value out of range" if np.isfinite(bad) else "a number that is not finite",
+                             location=self.sc.locate(blame), value=bad, expected=expected, cls=ScenarioError)
         if integer:
             if arr.ndim or float(arr) != int(arr):
-                raise with_value("expected a whole year", location=self.sc.locate(loc), value=out,
+                raise with_value("expected a whole year", location=self.sc.locate(blame),
+                                 value=out if arr.ndim == 0 else f"{arr.size} draws",
                                  expected="a calendar year such as 2026", cls=ScenarioError)
             return int(arr)
         return out if isinstance(out, np.ndarray) else float(out)
@@ -171,9 +195,17 @@ class _Resolver:
     def date(self, value: Any, loc: tuple[Any, ...]) -> _dt.date:
         if isinstance(value, ParamRef):
             try:
-                return self.reader.date(value.param)
+                day = self.reader.date(value.param)
             except (ParameterError, ValueError) as exc:
                 raise ScenarioError(str(exc), location=self.sc.locate(loc + ("param",))) from None
+            if not limits.YEAR_MIN <= day.year <= limits.YEAR_MAX:
+                raise with_value("date out of range", location=self.sc.locate(loc + ("param",)),
+                                 value=day.isoformat(), expected=f"a date from {limits.YEAR_MIN} to "
+                                 f"{limits.YEAR_MAX}", cls=ScenarioError)
+            return day
+        if not limits.YEAR_MIN <= value.year <= limits.YEAR_MAX:
+            raise with_value("date out of range", location=self.sc.locate(loc), value=value.isoformat(),
+                             expected=f"a date from {limits.YEAR_MIN} to {limits.YEAR_MAX}", cls=ScenarioError)
         self.literals.append(ParameterUse(
             f"scenario:{self.sc.name}:{dotted(loc)}", self.sc.spec.as_of, value.isoformat(), "date",
             self.sc.spec.as_of, "assumption", "set in the scenario file",
@@ -189,6 +221,8 @@ class _Resolver:
             return CappedAnnual(year(spec.start_year, "start_year"),
                                 self.number(spec.cap_usd_bn, loc + ("cap_usd_bn",)))
         if isinstance(spec, ExplicitSpec):
+            for y, a in spec.amounts_usd_bn.items():
+                self.number(int(y), loc + ("amounts_usd_bn", y, "year"), integer=True)
             return Explicit(tuple(sorted((int(y), float(a)) for y, a in spec.amounts_usd_bn.items())))
         if isinstance(spec, SelectionWindowSpec):
             lag = spec.funding_lag_business_days
@@ -213,8 +247,24 @@ class _Resolver:
 
     def tranche(self, t: TrancheSpec, i: int, start_year: int, years: np.ndarray) -> Tranche:
         loc = ("tranches", i)
+        if len(years) > limits.MAX_HORIZON_YEARS:
+            raise with_value("the horizon is too long", location=self.sc.locate(("horizon_end_year",)),
+                             value=f"{len(years)} years ({int(years[0])}-{int(years[-1])})",
+                             expected=f"at most {limits.MAX_HORIZON_YEARS} modelled years", cls=ScenarioError)
         amount = self.number(t.amount_usd_bn, loc + ("amount_usd_bn",))
-        terms = self.terms(t.instrument, t.terms, loc)
+        try:
+            terms = self.terms(t.instrument, t.terms, loc)
+        except TradepactError as exc:
+            if exc.location is not None and exc.location.file:
+                raise
+            raise type(exc)(str(exc), location=self.sc.locate(loc + ("terms",))) from None
+        tenor, grace = getattr(terms, "tenor_years", None), getattr(terms, "grace_years", None)
+        if tenor is not None and grace is not None and np.any(np.asarray(tenor) <= np.asarray(grace)):
+            key = "tenor_years" if t.terms is not None and t.terms.tenor_years is not None else "grace_years"
+            raise with_value("a loan's tenor must be longer than its grace period",
+                             location=self.sc.locate(loc + ("terms", key)),
+                             value=f"tenor {float(np.min(tenor)):g}, grace {float(np.max(grace)):g} years",
+                             expected="tenor_years above grace_years", cls=ScenarioError)
         schedule = self.schedule(t.schedule, loc + ("schedule",), start_year)
         if isinstance(t.schedule, ExplicitSpec) and not isinstance(amount, np.ndarray):
             total = sum(t.schedule.amounts_usd_bn.values())
@@ -224,7 +274,8 @@ class _Resolver:
                                  value=total, expected=f"amounts adding up to {amount:g} USD bn",
                                  cls=ScheduleError)
         try:
-            disburse(schedule, amount, years, np.asarray(amount).size)
+            n_rows = max(np.asarray(amount).size, np.asarray(getattr(schedule, "cap_usd_bn", 0.0)).size)
+            disburse(schedule, amount, years, n_rows)
         except ScheduleError as exc:
             raise ScheduleError(str(exc), location=self.sc.locate(loc + ("schedule",))) from None
         funding = t.funding or INSTRUMENTS[t.instrument].default_funding
@@ -237,7 +288,17 @@ class _Resolver:
                             max_over_capacity_probability=float(np.mean(p["max_over_capacity"])))
         host = Host("host", p["host_discount"], p["host_reservation"], True,
                     value_share={k: self.param(s.host_value_path) for k, s in INSTRUMENTS.items()})
-        return PartyInputs(investor, host, p["incidence"], p["withdrawal"])
+        return PartyInputs(investor, host, self.incidence(), p["withdrawal"])
+
+    def incidence(self) -> dict[str, Any]:
+        """Exporter incidence by sector: every ``<sector>_share`` of the node, and ``default``."""
+        node = self.reader.tree.get(INCIDENCE)
+        out = {}
+        for name in node.children:
+            if name.endswith("_share"):
+                key = name[: -len("_share")]
+                out[key] = self.param(f"{INCIDENCE}.{name}")
+        return out
 
     def design(self, vehicle: InvestmentVehicle) -> DesignDefaults:
         """Defaults of designs around this scenario, read apart from the assessment's

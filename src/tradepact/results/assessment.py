@@ -47,7 +47,12 @@ HEADLINE: dict[str, tuple[str, str, str]] = {
     "investor_tariff_savings_usd_bn": ("Investor tariff savings (PV, after incidence and withdrawal)",
                                        "USD bn", "{:,.1f}"),
     "host_revenue_forgone_usd_bn": ("Host tariff revenue forgone (PV)", "USD bn", "{:,.1f}"),
-    "host_investment_value_usd_bn": ("Host value of investment received (PV)", "USD bn", "{:,.1f}"),
+    "investor_tariff_savings_before_start_usd_bn": ("of which before the pledge starts (2025, counted in full)",
+                                                    "USD bn", "{:,.1f}"),
+    "host_distributions_value_usd_bn": ("Host's share of distributions (PV, within the horizon)", "USD bn",
+                                        "{:,.1f}"),
+    "host_capital_spillover_usd_bn": ("Host spillover from capital formed (PV)", "USD bn", "{:,.1f}"),
+    "host_importer_gain_usd_bn": ("Relief kept by US importers (PV)", "USD bn", "{:,.1f}"),
     "deal_npv_investor_usd_bn": ("Deal NPV for the investor (vs no deal)", "USD bn", "{:,.1f}"),
     "deal_npv_host_usd_bn": ("Deal NPV for the host (vs no deal)", "USD bn", "{:,.1f}"),
 }

@@ -71,7 +71,7 @@ def test_equity_tranche_payoffs_by_hand():
     assert parts["investor_post_horizon_usd_bn"][0] == pytest.approx(post_horizon, rel=1e-12)
     assert parts["investor_stress_penalty_usd_bn"][0] == pytest.approx(penalty, rel=1e-12)
     assert parts["investor_excess_over_capacity_pv_usd_bn"][0] == pytest.approx(2.0, rel=1e-12)
-    assert parts["host_investment_value_usd_bn"][0] == pytest.approx(invested, rel=1e-12)
+    assert parts["host_capital_spillover_usd_bn"][0] == pytest.approx(invested, rel=1e-12)
     assert parts["host_distributions_value_usd_bn"][0] == pytest.approx(distributions, rel=1e-12)
     assert parts["host_post_horizon_usd_bn"][0] == pytest.approx(host_post_horizon, rel=1e-12)
     assert parts["host_revenue_forgone_usd_bn"][0] == pytest.approx(forgone, rel=1e-12)
@@ -128,7 +128,7 @@ def test_guarantee_and_loan_are_valued_by_the_host_on_exposure_and_disbursement(
     assert p.investor[0] == pytest.approx(savings + returns - cash_cost, rel=1e-12)   # under capacity: no penalty
     invested = 0.1 * 10.0 + 0.25 * 6.0 / 1.04          # exposure issued, then the loan a year later
     forgone = RHO / 1.04 + RHO * 0.9 / 1.04 ** 2
-    assert p.parts["host_investment_value_usd_bn"][0] == pytest.approx(invested, rel=1e-12)
+    assert p.parts["host_capital_spillover_usd_bn"][0] == pytest.approx(invested, rel=1e-12)
     assert p.host[0] == pytest.approx(invested - forgone, rel=1e-12)      # no profit-shared tranche
 
 
@@ -163,3 +163,70 @@ def test_relief_by_year_and_unknown_instruments():
         _run(_equity_vehicle(), host_values={"loan": 1.0})
     with pytest.raises(ValueError, match="stress"):
         Investor("investor", 0.05, stress="soft")
+
+
+def test_total_surplus_adds_up_term_by_term():
+    """Host + investor payoffs against the total surplus computed by hand.
+
+    One cash-equity tranche of 10 (7 % yield, 50/50 split, never recouped in two
+    years). The relief is 3 a year on the investor's exports, of which its
+    exporters keep 40 % (1.2) and US importers 60 % (1.8); the host forgoes the
+    3 of revenue. 2025, the year before the pledge starts, had relief of 1 (0.4
+    kept by exporters, 0.6 by importers), counted in full on 1 January 2026.
+    With one discount rate the tariff terms are transfers and cancel, and the
+    distributions add up to the projects' gross distributions: the surplus is
+    what the capital earns, minus its cost, plus the spillover of the capital
+    formed in the host (0.22 a dollar), minus the stress penalty."""
+    d, w = 0.05, 0.22
+    vehicle = _equity_vehicle(discount=d)
+    flows = build_cash_flows(vehicle, 1)
+    st = stress(_position(), flows.reserve_out, flows.reserve_in, flows.cash_out, flows.years)
+    investor = Investor("investor", d, 0.0, True, stress="penalty", stress_penalty_share=KAPPA)
+    host = Host("host", d, 0.0, True, value_share={"cash_equity": w, "company_fdi": 0.22, "loan": 0.22,
+                                                   "guarantee": 0.1})
+    stream = TariffRelief(1.2, 3.0, P, host_importer_gain_usd_bn=1.8, prior_investor_usd_bn=(0.4,),
+                          prior_forgone_usd_bn=(1.0,), prior_importer_usd_bn=(0.6,))
+    p = payoffs(flows, st, investor, host, stream)
+
+    def relief(x):       # two years at year ends, surviving 0.9 a year, then the tail
+        return x / 1.05 + x * 0.9 / 1.05 ** 2 + x * 0.9 ** 2 / (1.05 ** 2 * (0.05 + 0.1))
+
+    parts = p.parts
+    assert parts["investor_tariff_savings_usd_bn"][0] == pytest.approx(relief(1.2) + 0.4, rel=1e-12)
+    assert parts["investor_tariff_savings_before_start_usd_bn"][0] == pytest.approx(0.4, rel=1e-12)
+    assert parts["host_importer_gain_usd_bn"][0] == pytest.approx(relief(1.8) + 0.6, rel=1e-12)
+    assert parts["host_revenue_forgone_usd_bn"][0] == pytest.approx(relief(3.0) + 1.0, rel=1e-12)
+    assert parts["host_capital_spillover_usd_bn"][0] == pytest.approx(w * 10.0, rel=1e-12)
+    gross = 0.7 / 1.05 + 0.7 / 1.05 ** 2 + 0.7 / 0.05 / 1.05 ** 2      # 0.7 a year, forever
+    surplus = gross - 10.0 + w * 10.0 - KAPPA * (10.0 - CAPACITY)
+    assert p.investor[0] + p.host[0] == pytest.approx(surplus, rel=1e-12)
+    # Term by term: each side's pieces add up to its payoff.
+    u_k = (parts["investor_tariff_savings_usd_bn"] + parts["investor_returns_usd_bn"]
+           - parts["investor_cash_cost_usd_bn"] + parts["investor_post_horizon_usd_bn"]
+           - parts["investor_stress_penalty_usd_bn"])
+    u_h = (parts["host_distributions_value_usd_bn"] + parts["host_post_horizon_usd_bn"]
+           + parts["host_capital_spillover_usd_bn"] + parts["host_importer_gain_usd_bn"]
+           - parts["host_revenue_forgone_usd_bn"])
+    assert p.investor[0] == pytest.approx(u_k[0], rel=1e-12) and p.host[0] == pytest.approx(u_h[0], rel=1e-12)
+
+
+def test_the_all_upfront_demand_no_longer_counts_the_principal():
+    """The host's payoff from the US's all-cash demand is its share of the returns, the
+    spillover and the importers' share of the relief, less the revenue forgone: far below
+    the USD 350 bn principal it used to count in full (issue: +671 bn)."""
+    from tradepact import params
+    from tradepact.studies.assess import assess
+    s = assess(["us_kr_2025/us_initial"])["us_initial"]
+    h = s.headline
+    d = params("assumptions.negotiation.host.discount_rate").at("2025-11-14")
+    w = params("assumptions.negotiation.host.cash_equity_spillover_share").at("2025-11-14")
+    calls = s.annual["equity_calls_usd_bn"].to_numpy()
+    pv_calls = (calls / (1 + d) ** np.arange(len(calls))).sum()       # calls at the start of each year
+    assert calls.sum() == pytest.approx(350.0)
+    assert h["host_capital_spillover_usd_bn"] == pytest.approx(w * pv_calls, rel=1e-9)
+    assert h["deal_npv_host_usd_bn"] == pytest.approx(
+        h["host_distributions_value_usd_bn"] + h["host_capital_spillover_usd_bn"] + h["host_importer_gain_usd_bn"]
+        - h["host_revenue_forgone_usd_bn"] + h["host_post_horizon_usd_bn"], rel=1e-9)
+    # The principal itself is no longer in it: the old payoff (principal at full value) was
+    # PV(calls) higher, minus this spillover.
+    assert h["deal_npv_host_usd_bn"] < 671 - (1 - w) * pv_calls + 1.0

@@ -163,7 +163,7 @@ def _direct_payoffs(name, relief):
     # A constant relief a withdrawn with probability p: sum_k a (1-p)^k/(1+d)^(k+1) = a/(d+p).
     u_k = (relief.investor_savings_usd_bn / (dk + p) + float(out.value.npv[0])
            + float(out.value.terminal_value[0]))
-    w = {i: reader.number(f"{NEGOTIATION}.host.{i}_value_share")
+    w = {i: reader.number(f"{NEGOTIATION}.host.{i}_spillover_share")
          for i in ("cash_equity", "company_fdi", "loan", "guarantee")}
     start = (1 + dh) ** -k
     received = (w["cash_equity"] * ann["equity_calls_usd_bn"] + w["company_fdi"] * ann["company_fdi_usd_bn"]

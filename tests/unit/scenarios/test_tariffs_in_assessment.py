@@ -21,7 +21,7 @@ import pytest
 from tradepact.studies.assess import assess
 from tradepact.interfaces.cli import main
 
-INCIDENCE = "assumptions.negotiation.tariff_relief.exporter_incidence_share"
+INCIDENCE = "assumptions.negotiation.tariff_relief.exporter_incidence.default_share"
 WITHDRAWAL = "assumptions.negotiation.tariff_relief.annual_withdrawal_probability"
 
 
@@ -102,7 +102,8 @@ def test_headline_savings_is_the_mean_over_the_pledge_years(final):
 def test_deal_npv_is_pledge_value_plus_discounted_savings(write_yaml):
     # Full incidence, no withdrawal: the investor's deal NPV is the pledge's NPV, its
     # post-horizon value and the savings discounted at the scenario's rate (a level
-    # perpetuity after the horizon).
+    # perpetuity after the horizon), plus the 2025 savings in full (paid by the end
+    # of 2025, the day the modelled years start).
     path = write_yaml("s.yaml", f"""\
         name: user/sure_relief
         base: us_kr_2025/final
@@ -110,6 +111,8 @@ def test_deal_npv_is_pledge_value_plus_discounted_savings(write_yaml):
         as_of: 2025-11-14
         parameters:
           {INCIDENCE}: 1.0
+          {INCIDENCE.replace("default", "cars")}: 1.0
+          {INCIDENCE.replace("default", "car_parts")}: 1.0
           {WITHDRAWAL}: 0.0
         """)
     s = assess([path])["user/sure_relief"]
@@ -117,6 +120,11 @@ def test_deal_npv_is_pledge_value_plus_discounted_savings(write_yaml):
     tau = s.annual["tariff_savings_usd_bn"].to_numpy()
     T = len(tau)
     pv = (tau / (1 + d) ** np.arange(1, T + 1)).sum() + tau[-1] / d / (1 + d) ** T
+    f = s.tariffs
+    y2025 = f[(f["item"] == "tariff_savings_usd_bn") & (f["sector"] == "all") & (f["partner"] == "KOR")
+              & (f["year"] == 2025)]["value"].sum()
+    assert y2025 > 0                          # the deal's first months of relief (from 2025-08-07)
+    pv += y2025
     h = s.headline
     assert h["investor_tariff_savings_usd_bn"] == pytest.approx(pv)
     assert h["deal_npv_investor_usd_bn"] == pytest.approx(
