@@ -20,8 +20,7 @@ from typing import Literal, Union
 
 import numpy as np
 
-#: A number, or one number per draw (shape ``(n_draws,)``).
-Draws = Union[float, np.ndarray]
+from .arrays import Draws  # noqa: E402,F401  (a number or one per draw)
 #: Who pays: the FX authorities from reserves or their income, state institutions
 #: borrowing abroad (policy banks, guarantee agencies), or companies.
 Funding = Literal["reserves", "borrowing", "corporate"]

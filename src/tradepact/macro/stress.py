@@ -34,7 +34,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..vehicle.cashflows import Draws, col
+from ..core.arrays import Draws, col
 
 _TOL = 1e-9
 

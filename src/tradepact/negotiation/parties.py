@@ -83,9 +83,9 @@ class ReliefStream:
     annual_withdrawal_probability: Draws = 0.0
     source: str = "given"
     host_importer_gain_usd_bn: Draws = 0.0
-    prior_investor_usd_bn: tuple[float, ...] = ()
-    prior_forgone_usd_bn: tuple[float, ...] = ()
-    prior_importer_usd_bn: tuple[float, ...] = ()
+    prior_investor_usd_bn: tuple[float, ...] | np.ndarray = ()
+    prior_forgone_usd_bn: tuple[float, ...] | np.ndarray = ()
+    prior_importer_usd_bn: tuple[float, ...] | np.ndarray = ()
 
 
 @dataclass(frozen=True)
@@ -207,14 +207,17 @@ def relief_value(annual: Draws, withdrawal: Draws, rate: np.ndarray, T: int, *,
     return pv
 
 
-def prior_value(amounts: Sequence[float], rate: np.ndarray) -> np.ndarray:
+def prior_value(amounts: Sequence[float] | np.ndarray, rate: np.ndarray) -> np.ndarray:
     """PV at 1 January of the first modelled year of amounts paid at the end of
-    each of the years before it (oldest first): the last is paid that very day
-    (factor 1), the one before a year earlier (factor ``1 + d``), and so on."""
+    each of the years before it (oldest first; a ``(k,)`` sequence, or ``(n, k)``
+    by draw): the last is paid that very day (factor 1), the one before a year
+    earlier (factor ``1 + d``), and so on."""
     n = rate.shape[0]
+    a = np.atleast_2d(np.asarray(amounts, float))
     out = np.zeros(n)
-    for j, x in enumerate(reversed(tuple(amounts))):
-        out = out + float(x) * (1 + rate[:, 0]) ** j
+    k = a.shape[1] if a.size else 0
+    for j in range(k):
+        out = out + a[:, k - 1 - j] * (1 + rate[:, 0]) ** j
     return out
 
 

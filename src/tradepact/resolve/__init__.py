@@ -22,7 +22,7 @@ import numpy as np
 from ..core import limits
 from ..core.errors import ParameterError, ScenarioError, ScheduleError, TradepactError, with_value
 from ..core.instruments import INSTRUMENTS, Terms
-from ..core.parameters import ParameterNode, ParameterReader, ParameterUse, default_parameters
+from ..core.parameters import ParameterNode, ParameterReader, ParameterUse
 from ..core.scenario import (
     CappedAnnualSpec, dotted, ExplicitSpec, ParamRef, Scenario, SelectionWindowSpec, TrancheSpec,
     UpfrontSpec,
@@ -34,6 +34,7 @@ from ..vehicle.cashflows import disburse
 from ..vehicle.instruments import (
     CappedAnnual, Explicit, InvestmentVehicle, ProfitShare, Schedule, SelectionWindow, Tranche, Upfront,
 )
+from .measures import measure_paths_in, policy_parameters
 from .tariffs import relief_inputs
 
 #: (lowest, highest, what is expected) for fields by name.
@@ -106,6 +107,9 @@ class ResolvedScenario:
     parties: PartyInputs
     design: DesignDefaults
     draws: Mapping[str, np.ndarray] = field(default_factory=dict)
+    #: Draws of tariff-measure parameters (``us.tariffs.<authority>.<id>.<field>``): the
+    #: relief varies by draw (see :func:`tradepact.studies.assess.stream_of`).
+    tariff_draws: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_draws(self) -> int:
@@ -118,8 +122,7 @@ class ResolvedScenario:
 
 def party_paths() -> tuple[str, ...]:
     """Every parameter path the payoffs read (they may carry a distribution)."""
-    from ..core.parameters import default_parameters
-    inc = tuple(p.path for p in default_parameters().get(INCIDENCE).walk())
+    inc = tuple(p.path for p in policy_parameters().get(INCIDENCE).walk())
     return tuple(PARTY_PATHS.values()) + inc + tuple(s.host_value_path for s in INSTRUMENTS.values())
 
 
@@ -277,7 +280,9 @@ class _Resolver:
             n_rows = max(np.asarray(amount).size, np.asarray(getattr(schedule, "cap_usd_bn", 0.0)).size)
             disburse(schedule, amount, years, n_rows)
         except ScheduleError as exc:
-            raise ScheduleError(str(exc), location=self.sc.locate(loc + ("schedule",))) from None
+            err = ScheduleError(str(exc), location=self.sc.locate(loc + ("schedule",)))
+            err.expected = exc.expected
+            raise err from None
         funding = t.funding or INSTRUMENTS[t.instrument].default_funding
         return Tranche(t.name, t.instrument, amount, schedule, terms, funding)
 
@@ -352,7 +357,7 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
     The engines return ``n_draws`` rows whichever inputs the draws touch.
     ``stress`` is the investor's treatment of years over capacity in its payoff.
     """
-    base_tree = tree if tree is not None else default_parameters()
+    base_tree = tree if tree is not None else policy_parameters()
     tree = scenario.apply_overlay(base_tree)
     r = _Resolver(scenario, tree, draws)
     spec = scenario.spec
@@ -380,9 +385,10 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
     parties = r.parties(vehicle.discount_rate, stress)
     design = r.design(vehicle)
     tariffs, trade_uses = relief_inputs(scenario, r.reader)
+    drawn = {p: np.asarray(v, float) for p, v in (draws or {}).items() if p in measure_paths_in([p])}
     provenance = r.reader.uses + tuple(r.literals) + tariffs.provenance() + trade_uses
     return ResolvedScenario(scenario, vehicle, position, provenance, tree, tariffs, parties, design,
-                            dict(draws or {}))
+                            dict(draws or {}), drawn)
 
 
 __all__ = ["DesignDefaults", "ResolvedScenario", "party_paths", "resolve", "PARTY_PATHS"]

@@ -14,12 +14,15 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 
+from typing import Any
+
 from ..core.errors import ParameterError, ScenarioError, with_value
 from ..core.parameters import Parameter, ParameterNode, ParameterReader, ParameterUse
 from ..core.scenario import Scenario
 from ..io.tariff_data import default_schedule, default_tariff_system, load_trade_table
 from ..tariffs.relief import ReliefInputs
 from ..tariffs.response import ResponseParams
+from .measures import FIELDS, ROOT, apply_measure_parameters, policy_parameters
 
 FIRMS = "trade.firms"
 RESPONSE = "trade.response"
@@ -30,13 +33,39 @@ def _shipped():
     return default_tariff_system(), default_schedule(), load_trade_table()
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
 def _inputs(with_deal: str, without_deal: str, partner: str, firm_shares: tuple, disclosed: tuple,
-            response: tuple | None, method: str) -> ReliefInputs:
+            response: tuple | None, method: str, measure_values: tuple = ()) -> ReliefInputs:
+    """One :class:`ReliefInputs` per distinct set of values (``measure_values``: the
+    scenario's or a draw's values of tariff-measure parameters, as (path, value) pairs)."""
     system, schedule, table = _shipped()
-    return ReliefInputs(system.regime(with_deal), system.regime(without_deal), table.imports, system, schedule,
-                        partner=partner, firm_shares=dict(firm_shares), disclosed_costs_usd_bn=dict(disclosed),
-                        response=ResponseParams(*response) if response else None, method=method)
+    values = dict(measure_values)
+    tree = policy_parameters()
+    w = apply_measure_parameters(system.regime(with_deal), tree, values)
+    wo = apply_measure_parameters(system.regime(without_deal), tree, values)
+    out = ReliefInputs(w, wo, table.imports, system, schedule, partner=partner, firm_shares=dict(firm_shares),
+                       disclosed_costs_usd_bn=dict(disclosed),
+                       response=ResponseParams(*response) if response else None, method=method)
+    _KEY_OF[id(out)] = (with_deal, without_deal, partner, firm_shares, disclosed, response, method, measure_values)
+    return out
+
+
+#: The arguments each cached :class:`ReliefInputs` was built from (by object id).
+_KEY_OF: dict[int, tuple] = {}
+
+
+def scenario_measure_values(tree: ParameterNode) -> tuple[tuple[str, Any], ...]:
+    """The tariff-measure parameters a scenario set in ``tree`` (its overlay), with their values."""
+    out = []
+    try:
+        node = tree.get(ROOT)
+    except ParameterError:
+        return ()
+    for param in node.walk():
+        if param.path.rsplit(".", 1)[-1] in FIELDS and any(
+                dv.references and dv.references[0].kind == "scenario" for dv in param.values):
+            out.append((param.path, param.values[-1].value))
+    return tuple(sorted(out))
 
 
 def firm_inputs(reader: ParameterReader) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
@@ -74,11 +103,10 @@ def trade_provenance() -> tuple[ParameterUse, ...]:
     _, _, table = _shipped()
     uses = []
     for r in table.cells.iter_rows(named=True):
-        status = r["status"] if r["status"] in ("reported", "derived", "assumption") else "assumption"
         uses.append(ParameterUse(
-            f"trade.us_imports_{table.year}.{r['partner']}.{r['sector']}", _dt.date(table.year, 12, 31),
-            r["customs_value_usd_bn"], "usd_bn", _dt.date(table.year, 1, 1), status, r["note"] or None,
-            (table.sources[r["source"]],)))
+            f"trade.us_imports_{table.year}.{r['partner']}", _dt.date(table.year, 12, 31),
+            round(r["customs_value_usd_bn"], 3), "usd_bn", _dt.date(table.year, 1, 1), r["status"],
+            f"imports for consumption, customs value, {r['note']}", (table.sources[r["source"]],)))
     return tuple(uses)
 
 
@@ -99,8 +127,18 @@ def relief_inputs(scenario: Scenario, reader: ParameterReader) -> tuple[ReliefIn
     shares, costs = firm_inputs(reader)
     response = response_params(reader) if spec.response else None
     inputs = _inputs(spec.with_deal, spec.without_deal, partner, tuple(sorted(shares.items())),
-                     tuple(sorted(costs.items())), response, spec.method)
+                     tuple(sorted(costs.items())), response, spec.method, scenario_measure_values(reader.tree))
     return inputs, trade_provenance()
+
+
+def relief_variant(base: ReliefInputs, values: dict[str, Any]) -> ReliefInputs:
+    """``base`` with tariff-measure parameters set to ``values`` (one Monte Carlo node)."""
+    key = _KEY_OF.get(id(base))
+    if key is None:
+        raise ValueError("relief inputs not built by relief_inputs")
+    merged = dict(key[-1])
+    merged.update(values)
+    return _inputs(*key[:-1], tuple(sorted(merged.items())))
 
 
 def shipped_relief_inputs(tree: ParameterNode, on: str = "2026-06-30") -> dict:

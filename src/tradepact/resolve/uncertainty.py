@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import Location, ParameterError, ScenarioError, with_value
-from ..core.parameters import Parameter, ParameterNode, ParameterReader, ParameterUse, default_parameters
+from ..core.parameters import Parameter, ParameterNode, ParameterReader, ParameterUse
+from .measures import policy_parameters
 from ..core.references import Reference
 from ..core.scenario import (
     EmpiricalDistSpec, LognormalDistSpec, NormalDistSpec, ParamRef, Scenario,
@@ -125,7 +126,7 @@ def uncertainty_model(scenario: Scenario, tree: ParameterNode | None = None, *,
     file, data = declared_in if declared_in is not None else (
         (Path(holder.source) if Path(holder.source).is_file() else None), holder.own)
     where = _Locator(str(file) if file is not None else holder.source, data)
-    base_tree = tree if tree is not None else default_parameters()
+    base_tree = tree if tree is not None else policy_parameters()
     scen_tree = scenario.apply_overlay(base_tree)
     reader = ParameterReader(scen_tree, scenario.spec.as_of)
     used, n_years = _used_and_years(scenario, base_tree)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..core.parameters import Parameter, ParameterNode, default_parameters
+from ..core.parameters import Parameter, ParameterNode
 from ..core.scenario import Scenario
 from ..results.simulation import SimulationSet
 from .assess import DEFAULT_SCENARIOS
@@ -19,7 +19,8 @@ def load_scenario(item: str | Path | Scenario) -> Scenario:
 
 def params(path: str | None = None) -> ParameterNode | Parameter:
     """The shipped parameter tree, or the node or parameter at a dotted ``path``."""
-    tree = default_parameters()
+    from ..resolve.measures import policy_parameters
+    tree = policy_parameters()
     return tree if path is None else tree.get(path)
 
 

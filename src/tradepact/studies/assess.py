@@ -200,11 +200,64 @@ def tariff_relief_of(resolved: ResolvedScenario) -> TariffRelief:
     return _relief(resolved.tariffs, tuple(range(first, resolved.vehicle.last_year + 1)))
 
 
+#: Nodes at which the relief is priced when a tariff measure's parameter is drawn.
+RELIEF_NODES = 9
+
+
 def stream_of(resolved: ResolvedScenario) -> ReliefStream:
     """The payoffs' relief stream: the tariff engine's figures over the modelled
-    years, at the scenario's incidence and withdrawal probability."""
+    years, at the scenario's incidence and withdrawal probability.
+
+    When a tariff measure's parameter is drawn (e.g. a rate), the relief is
+    priced exactly at each distinct drawn value if there are at most
+    :data:`RELIEF_NODES`, else at that many evenly spaced values over the
+    drawn range and interpolated linearly for each draw (exact at the nodes;
+    the relief is piecewise linear in one rate, with kinks where floors bind,
+    so between nodes the error is that of a chord). One drawn measure
+    parameter at a time."""
     p = resolved.parties
-    return relief_stream(tariff_relief_of(resolved), resolved.vehicle.years, p.incidence, p.withdrawal)
+    years = resolved.vehicle.years
+    if not resolved.tariff_draws:
+        return relief_stream(tariff_relief_of(resolved), years, p.incidence, p.withdrawal)
+    from ..resolve.tariffs import relief_variant
+    if len(resolved.tariff_draws) > 1:
+        raise ValueError("at most one tariff-measure parameter may carry a distribution")
+    (path, x), = resolved.tariff_draws.items()
+    values = np.unique(x)
+    nodes = values if values.size <= RELIEF_NODES else np.linspace(values.min(), values.max(), RELIEF_NODES)
+    streams = []
+    for v in nodes:
+        inputs = relief_variant(resolved.tariffs, {path: float(v)})
+        first = min(inputs.system.coverage.start.year, resolved.vehicle.first_year)
+        relief = _relief(inputs, tuple(range(first, resolved.vehicle.last_year + 1)))
+        streams.append(relief_stream(relief, years, p.incidence, p.withdrawal))
+
+    def interp(field: str) -> np.ndarray:
+        rows = np.stack([np.broadcast_to(np.atleast_2d(np.asarray(getattr(s, field), float)),
+                                         (1, len(years)))[0] for s in streams])   # nodes x years
+        if len(nodes) == 1:
+            return np.broadcast_to(rows[0], (x.size, len(years))).copy()
+        pos = np.clip(np.searchsorted(nodes, x, side="right") - 1, 0, len(nodes) - 2)
+        t = (x - nodes[pos]) / (nodes[pos + 1] - nodes[pos])
+        return rows[pos] * (1 - t)[:, None] + rows[pos + 1] * t[:, None]
+
+    def interp_prior(field: str) -> np.ndarray:
+        rows = np.array([getattr(s, field) for s in streams], float)                # nodes x prior years
+        if rows.size == 0:
+            return rows
+        if len(nodes) == 1:
+            return np.broadcast_to(rows[0], (x.size, rows.shape[1])).copy()
+        pos = np.clip(np.searchsorted(nodes, x, side="right") - 1, 0, len(nodes) - 2)
+        t = (x - nodes[pos]) / (nodes[pos + 1] - nodes[pos])
+        return rows[pos] * (1 - t)[:, None] + rows[pos + 1] * t[:, None]
+
+    base = streams[0]
+    return ReliefStream(interp("investor_savings_usd_bn"), interp("host_revenue_forgone_usd_bn"), base.annual_withdrawal_probability,
+                        source=base.source + f"; {path} drawn ({len(nodes)} nodes)",
+                        host_importer_gain_usd_bn=interp("host_importer_gain_usd_bn"),
+                        prior_investor_usd_bn=interp_prior("prior_investor_usd_bn"),
+                        prior_forgone_usd_bn=interp_prior("prior_forgone_usd_bn"),
+                        prior_importer_usd_bn=interp_prior("prior_importer_usd_bn"))
 
 
 def evaluate(resolved: ResolvedScenario, *, relief: ReliefStream | None = None) -> Outcome:

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import Location, ScenarioError, with_value
-from ..core.parameters import ParameterNode, default_parameters
+from ..core.parameters import ParameterNode
+from ..resolve.measures import policy_parameters as default_parameters
 from ..core.scenario import Scenario
 from ..macro.shocks import ShockSpec
 from ..negotiation.design import (

@@ -28,6 +28,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..core.arrays import col, draw_count  # noqa: F401  (re-exported)
 from ..core.errors import ScheduleError
 from .instruments import (
     CappedAnnual, Draws, EquityTerms, Explicit, FdiTerms, GuaranteeTerms, InvestmentVehicle,
@@ -35,25 +36,6 @@ from .instruments import (
 )
 
 _EPS = 1e-9
-
-
-def draw_count(*values: object) -> int:
-    """Length of the draw axis implied by the inputs (1 if all are scalars)."""
-    n = 1
-    for v in values:
-        if isinstance(v, np.ndarray) and v.ndim > 0:
-            if v.ndim != 1:
-                raise ValueError(f"draw arrays must be 1-D, got shape {v.shape}")
-            if n not in (1, v.shape[0]) and v.shape[0] != 1:
-                raise ValueError(f"draw arrays disagree in length: {n} and {v.shape[0]}")
-            n = max(n, v.shape[0])
-    return n
-
-
-def col(x: Draws, n: int) -> np.ndarray:
-    """``x`` as a float column of shape ``(n, 1)``."""
-    a = np.asarray(x, dtype=float)
-    return np.broadcast_to(a.reshape(-1, 1), (n, 1)) if a.ndim else np.full((n, 1), float(a))
 
 
 # ---------------------------------------------------------------- schedules

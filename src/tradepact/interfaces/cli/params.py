@@ -23,16 +23,18 @@ def _param_dict(p) -> dict:
 @click.argument("path")
 @click.option("--at", "at", default=None, metavar="DATE", help="Show the value in force on DATE (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def params_show(path: str, at: str | None, as_json: bool) -> None:
+@click.option("--store", default=None, metavar="FILE", help="Evidence store (default: yours, else the shipped one).")
+def params_show(path: str, at: str | None, as_json: bool, store: str | None) -> None:
     """Print a parameter's dated values with their sources."""
     from rich.console import Console
     from rich.table import Table
 
     from ...core.dates import parse_date
     from ...core.errors import Location, with_value
-    from ...core.parameters import ParameterNode, default_parameters
+    from ...core.parameters import ParameterNode
+    from ...studies.api import params
     console = Console()
-    node = default_parameters().get(path)
+    node = params(path)
     if isinstance(node, ParameterNode):
         names = [p.path for p in node.walk()]
         raise with_value("path names a folder of parameters", location=Location(field="PATH"), value=path,
@@ -44,12 +46,15 @@ def params_show(path: str, at: str | None, as_json: bool) -> None:
         except ValueError:
             raise with_value("not a date", location=Location(field="--at"), value=at,
                              expected="an ISO date YYYY-MM-DD") from None
+    evidence = _evidence(node, day, store)
     if as_json:
         d = _param_dict(node)
         if day is not None:
             use = node.use(day)
             d["at"] = {"date": day.isoformat(), "value": use.value, "valid_from": use.valid_from.isoformat()}
-        click.echo(json.dumps(d, indent=2))
+        if evidence is not None:
+            d["evidence"] = evidence.to_dict()
+        click.echo(json.dumps(d, indent=2, default=str))
         return
     console.print(f"[bold]{node.path}[/bold]  [dim]({node.unit})[/dim]")
     console.print(node.description)
@@ -67,15 +72,34 @@ def params_show(path: str, at: str | None, as_json: bool) -> None:
         t.add_row(dv.start.isoformat(), "null (ended)" if dv.value is None else str(dv.value), status,
                   refs, style=style)
     console.print(t)
+    if evidence is not None:
+        for label, findings in (("Supported by", evidence.supports), ("Contradicted by", evidence.contradicts),
+                                ("Claims about proposals", evidence.proposals)):
+            if findings:
+                console.print(f"[bold]{label}[/bold] ({len(findings)}):")
+                for f in findings:
+                    console.print(f"  {f.claim.claim.value:g} {f.claim.claim.unit}: {f.sentence()}", highlight=False)
+        if evidence.flagged:
+            console.print("[bold red]An assumption that the news evidence contradicts.[/bold red]")
     console.print(f"[dim]file: {node.file}[/dim]")
+
+
+def _evidence(node, day, store):
+    """The news evidence on a parameter that declares claim kinds (None without any)."""
+    if not getattr(node, "evidence", None):
+        return None
+    from ...evidence import for_parameter, open_store
+    with open_store(store) as st:
+        return for_parameter(node.path, st, on=day)
 
 
 @params_cmd.command("list")
 @click.argument("prefix", required=False, default="")
 def params_list(prefix: str) -> None:
     """List parameter paths (under PREFIX)."""
-    from ...core.parameters import Parameter, default_parameters
-    tree = default_parameters()
+    from ...core.parameters import Parameter
+    from ...studies.api import params
+    tree = params()
     node = tree.get(prefix) if prefix else tree
     items = [node] if isinstance(node, Parameter) else list(node.walk())
     for p in items:
