@@ -40,7 +40,8 @@ from .dates import Date, Interval, parse_date
 from .errors import Location, ParameterError, with_value
 from .references import Reference
 from .units import UNITS, units_for_name
-from .yamlio import LineDict, load_yaml_file, validation_error
+from .yamlfast import load_package_yaml as load_yaml_file
+from .yamlio import LineDict, validation_error
 
 Status = Literal["official", "reported", "derived", "assumption"]
 Scalar = float | int | bool | str
@@ -65,11 +66,61 @@ class _ValueEntry(BaseModel):
         return self
 
 
+class EvidenceLink(BaseModel):
+    """One claim kind a parameter corresponds to (``metadata.evidence``).
+
+    ``tradepact evidence check`` holds the parameter against the stored
+    claims of this ``kind`` about this ``partner`` (and ``scope``, when
+    given). ``role: proposal`` marks a negotiating position (under
+    ``proposals.*``); ``proposal_of`` names who proposed it. ``tolerance``
+    is absolute in the claim unit (``0.5``) or relative (``"1%"``); without
+    it values must agree within 0.5 %. ``complement: true`` means the
+    parameter is one minus the claim (Korea's profit share against the
+    host's share that reports give). ``window_days`` sets how long before
+    the value's start a report still counts (0 for monthly statistics).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["pledge_total", "cash_total", "cash_annual", "non_cash_total", "shipbuilding",
+                  "tariff_rate", "profit_share_host", "duration", "fx_reserves", "exchange_rate",
+                  "fx_swap"]
+    partner: str = Field(pattern=r"^(?:[A-Z]{3}|EU)$")
+    scope: str | None = None
+    role: Literal["final", "proposal"] = "final"
+    tolerance: float | str | None = None
+    proposal_of: Literal["USA", "KOR"] | None = None
+    complement: bool = False
+    #: Days before the value's start from which reports count (default: the checker's).
+    window_days: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _tolerance_form(self) -> "EvidenceLink":
+        tol = self.tolerance
+        if isinstance(tol, str) and not (tol.endswith("%") and tol[:-1].replace(".", "", 1).isdigit()):
+            raise ValueError("tolerance must be a number (absolute) or a percentage such as '1%'")
+        if isinstance(tol, (int, float)) and tol < 0:
+            raise ValueError("tolerance must not be negative")
+        if self.proposal_of is not None and self.role != "proposal":
+            raise ValueError("proposal_of is only for role: proposal")
+        return self
+
+    def within(self, claimed: float, value: float) -> bool:
+        """Whether a claimed value agrees with the parameter's ``value``."""
+        tol = self.tolerance
+        if isinstance(tol, str):
+            return abs(claimed - value) <= float(tol[:-1]) / 100 * max(abs(value), abs(claimed))
+        if tol is not None:
+            return abs(claimed - value) <= tol
+        return abs(claimed - value) <= max(1e-9, 0.005 * max(abs(value), abs(claimed)))
+
+
 class _Metadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit: str
     label: str | None = None
+    evidence: list[EvidenceLink] = Field(default_factory=list)
 
 
 class _ParameterFile(BaseModel):
@@ -131,6 +182,8 @@ class Parameter:
     values: tuple[DatedValue, ...]
     label: str | None = None
     file: str | None = None
+    #: The claim kinds this parameter corresponds to (see :class:`EvidenceLink`).
+    evidence: tuple[EvidenceLink, ...] = ()
 
     def dated_at(self, day: Date | str) -> DatedValue:
         """The dated value in force on ``day``."""
@@ -288,7 +341,8 @@ def _load_parameter_file(file: Path, path: str) -> Parameter:
     raw_values: LineDict = data["values"]
     values: list[DatedValue] = []
     previous: Date | None = None
-    param = Parameter(path, spec.description, unit_name, (), spec.metadata.label, src)
+    param = Parameter(path, spec.description, unit_name, (), spec.metadata.label, src,
+                      tuple(spec.metadata.evidence))
     for key, entry in spec.values.items():
         line = raw_values.lines.get(key)
         loc = Location(src, line, f"values.{key}")
