@@ -34,8 +34,10 @@ def test_assess_writes_report(tmp_path, capsys):
                  "tariffs.csv", "tariff_timeline.csv", "assessment.xlsx"):
         assert (out_dir / name).stat().st_size > 0
     html = (out_dir / "index.html").read_text()
-    # Outflow, reserves, waterfall, and one rate timeline (the four scenarios share their regimes).
-    assert html.count("<svg") == 4 and "Where the numbers come from" in html
+    # Outflow, reserves, waterfall, one rate timeline (the four scenarios share their regimes)
+    # and the evidence timeline (the shipped store: the October 2025 reports).
+    assert html.count("<svg") == 5 and "Where the numbers come from" in html
+    assert "Evidence: what the news record says" in html and "Supported by" in html
     assert html.count('id="rt-') > 0 and "Automaker, 2025" in html
     assert keep.read_text() == "mine"            # other files are left alone
     assert "final" in out

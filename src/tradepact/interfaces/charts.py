@@ -45,21 +45,35 @@ def _active_years(a: Assessment, column: str, pad: int = 2) -> tuple[int, int]:
 
 
 def outflow_chart(a: Assessment) -> str:
-    """Annual cash outflow by scenario, with the stated USD supply capacity."""
+    """Left: the outflow paid from reserves by scenario against the stated USD
+    supply capacity (the test the verdict applies). Right, apart: the total
+    cash outflow, which also counts borrowing-funded and company money that
+    the capacity does not bound."""
     lo, hi = _active_years(a, "cash_outflow_usd_bn")
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), sharex=True)
     n = len(a.scenarios)
     width = 0.8 / max(n, 1)
     for i, s in enumerate(a.scenarios):
         d = s.annual[(s.annual["year"] >= lo) & (s.annual["year"] <= hi)]
-        ax.bar(d["year"] + (i - (n - 1) / 2) * width, d["cash_outflow_usd_bn"], width,
-               label=s.name, color=_COLORS[i % len(_COLORS)])
-    cap = a.scenarios[0].annual["usd_supply_capacity_usd_bn"].iloc[0]
-    ax.axhline(cap, color="black", ls="--", lw=1, label=f"stated capacity ({cap:g} USD bn/yr)")
-    ax.set_ylabel("USD bn per year")
-    ax.set_title("Annual cash outflow of the pledge")
-    ax.legend(fontsize=8, frameon=False)
-    ax.grid(axis="y", alpha=0.3)
+        x = d["year"] + (i - (n - 1) / 2) * width
+        c = _COLORS[i % len(_COLORS)]
+        left.bar(x, d["reserve_funded_outflow_usd_bn"], width, label=s.title, color=c)
+        right.bar(x, d["cash_outflow_usd_bn"], width, label=s.title, color=c, alpha=0.55)
+    d0 = a.scenarios[0].annual
+    d0 = d0[(d0["year"] >= lo) & (d0["year"] <= hi)]
+    cap = d0["usd_supply_capacity_usd_bn"]
+    left.step(d0["year"], cap, where="mid", color="black", ls="--", lw=1.2,
+              label=f"stated USD supply capacity ({cap.iloc[0]:g} USD bn/yr)")
+    left.set_title("Outflow paid from reserves against capacity", fontsize=10)
+    right.set_title("Total cash outflow (all instruments; not bound by the capacity)", fontsize=10)
+    for ax in (left, right):
+        ax.set_ylabel("USD bn per year")
+        ax.grid(axis="y", alpha=0.3)
+    left.legend(fontsize=7, frameon=False)
+    top = max(left.get_ylim()[1], right.get_ylim()[1])
+    left.set_ylim(0, top)
+    right.set_ylim(0, top)
+    fig.tight_layout()
     return _svg(fig)
 
 
@@ -70,8 +84,8 @@ def reserves_chart(a: Assessment) -> str:
     for i, s in enumerate(a.scenarios):
         c = _COLORS[i % len(_COLORS)]
         d = s.annual[(s.annual["year"] >= lo) & (s.annual["year"] <= hi)]
-        left.plot(d["year"], d["reserves_usd_bn"], color=c, label=s.name)
-        right.plot(d["year"], d["reserve_funded_outflow_usd_bn"], color=c, label=s.name, drawstyle="steps-mid")
+        left.plot(d["year"], d["reserves_usd_bn"], color=c, label=s.title)
+        right.plot(d["year"], d["reserve_funded_outflow_usd_bn"], color=c, label=s.title, drawstyle="steps-mid")
         right.plot(d["year"], d["reserve_income_usd_bn"], color=c, ls=":", lw=1)
     d0 = a.scenarios[0].annual
     d0 = d0[(d0["year"] >= lo) & (d0["year"] <= hi)]
@@ -95,7 +109,7 @@ def waterfall_chart(a: Assessment) -> str:
         c = _COLORS[i % len(_COLORS)]
         d = s.annual
         ax.plot(d["year"], d["cumulative_cash_outflow_usd_bn"], color=c, ls="--", lw=1)
-        ax.plot(d["year"], d["investor_cumulative_receipts_usd_bn"], color=c, label=s.name)
+        ax.plot(d["year"], d["investor_cumulative_receipts_usd_bn"], color=c, label=s.title)
         ry = s.headline.get("recoup_year")
         if ry is not None:
             y = float(d.loc[d["year"] == ry, "investor_cumulative_receipts_usd_bn"].iloc[0])
@@ -128,7 +142,7 @@ def fan_chart(results: "Sequence[SimulationResult]",
                                        "cash_outflow_usd_bn")) -> str:
     """Fan charts (median, 25-75 % and 5-95 % bands by year): one row per
     scenario, one column per series."""
-    keys = tuple(k for k in keys if all(k in r.annual for r in results))
+    keys = tuple(k for k in keys if all(k in r.fan_keys for r in results))
     rows = max(len(results), 1)
     fig, axes = plt.subplots(rows, len(keys), figsize=(4.2 * len(keys), 2.6 * rows), squeeze=False,
                              sharex=True)
@@ -308,3 +322,20 @@ def rate_timeline_chart(frame: pd.DataFrame, *, sectors: Sequence[str] | None = 
 
 
 __all__ += ["rate_timeline_chart"]
+
+
+def evidence_timeline_chart(timeline) -> str:
+    """Each party's stated position over time as a step chart, the final value dashed."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    for i, (party, pts) in enumerate(sorted(timeline.series.items())):
+        xs = [d for d, _ in pts]
+        ys = [v for _, v in pts]
+        ax.step(xs, ys, where="post", marker="o", label=party, color=_COLORS[i % len(_COLORS)])
+    if timeline.final is not None:
+        ax.axhline(timeline.final["value"], ls="--", color="black", lw=1, label="final (in force)")
+    ax.set_ylabel(timeline.rows[0].claim.unit if timeline.rows else "")
+    ax.set_title(f"Stated positions: {timeline.kind} ({timeline.partner or 'all'})")
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    return _svg(fig, integer_x=False)

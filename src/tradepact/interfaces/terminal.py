@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from ..results.assessment import HEADLINE, Assessment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..results.verdict import Verdict
 from .format import format_value
 
 
@@ -71,3 +76,45 @@ def tariff_tables(a: Assessment, last_year: int) -> list[Table]:
                       "proj." if wide.at[y, "basis"] == "projected" else "in force")
         tables.append(t)
     return tables
+
+
+def year_ranges(years: "tuple[int, ...] | list[int]") -> str:
+    """Years as ranges: (2026, 2027, 2028, 2031) → "2026-28, 2031"."""
+    out: list[str] = []
+    ys = sorted(years)
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        out.append(str(ys[i]) if i == j else f"{ys[i]}-{str(ys[j])[-2:]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def verdict_table(v: "Verdict") -> Table:
+    """The verdict first: each side better or worse off than no deal, how likely, and the reserve test.
+    Fits 80 columns."""
+    from ..results.verdict import party_name
+    first = v.scenarios[0]
+    inv = party_name(first.investor.party).removeprefix("the ")
+    host = party_name(first.host.party).removeprefix("the ")
+    draws = next((s.n_draws for s in v.scenarios if s.n_draws), 0)
+    t = Table(title="Verdict: payoff against no deal (PV, USD bn)"
+                    + (f"; P over {draws:,} draws" if draws else ""), title_justify="left")
+    t.add_column("Scenario", ratio=1)
+    t.add_column(inv, justify="right", no_wrap=True)
+    t.add_column("P(better)", justify="right", no_wrap=True)
+    t.add_column(host, justify="right", no_wrap=True)
+    t.add_column("Reserves ≤ capacity", no_wrap=True)
+    for s in v.scenarios:
+        p = s.investor.probability_better_off
+        test = "[green]yes[/green]" if s.stress_test_holds else f"[red]no: {year_ranges(s.failing_years)}[/red]"
+        t.add_row(s.title, f"{s.investor.deal_npv_usd_bn:+,.1f}", "n/a" if p is None else f"{p * 100:.0f} %",
+                  f"{s.host.deal_npv_usd_bn:+,.1f}", test)
+    return t
+
+
+def verdict_lines(v: "Verdict") -> list[str]:
+    """One sentence per scenario (with its title)."""
+    return [f"[bold]{s.title}[/bold]: {s.sentence}" for s in v.scenarios]

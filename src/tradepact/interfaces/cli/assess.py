@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from . import allow_path_option
+
 
 @click.command("assess")
 @click.option("--scenario", "scenarios", multiple=True, metavar="FILE|NAME",
@@ -14,7 +16,11 @@ import click
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Report folder (default ./tradepact-report).")
 @click.option("--no-report", is_flag=True, help="Do not write the report folder.")
-def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_report: bool) -> None:
+@click.option("--draws", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="Monte Carlo draws behind the verdict's P(better off) (0: point values only).")
+@allow_path_option
+def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_report: bool,
+               draws: int = 10_000) -> None:
     """Assess pledge designs: cash by year, FX stress, value, provenance."""
     from ...studies.assess import DEFAULT_SCENARIOS, assess
     from ..export import assessment_json
@@ -27,13 +33,20 @@ def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_r
         return
     from rich.console import Console
 
-    from ..terminal import annual_table, headline_table, tariff_tables
+    from ...studies.verdict import verdict
+    from ..terminal import annual_table, headline_table, tariff_tables, verdict_lines, verdict_table
     console = Console()
+    v = verdict(scenarios or DEFAULT_SCENARIOS, n_draws=draws)
+    console.print(verdict_table(v))
+    for line in verdict_lines(v):
+        console.print(line)
+    console.print()
     console.print(headline_table(a))
     console.print(annual_table(a))
     for t in tariff_tables(a, last_year=int(a.scenarios[0].annual["year"].min()) + 2):
         console.print(t)
     if not no_report:
         from ..report import write_report
-        path = write_report(a, out or Path("tradepact-report"))
+        from ...studies.evidence import evidence_report
+        path = write_report(a, out or Path("tradepact-report"), verdict=v, evidence=evidence_report())
         console.print(f"Report written to [bold]{path}[/bold] (with assessment.json, CSV and Excel tables).")
