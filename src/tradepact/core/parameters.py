@@ -23,6 +23,11 @@ latest value dated on or before ``d``. Dates must be in ascending order and
 unique. ``index.yaml`` in a folder documents that folder (``description``,
 optional ``documentation``). The folder tree is the parameter namespace:
 ``policy/kr/macro/fx_reserves_usd_bn.yaml`` is ``kr.macro.fx_reserves_usd_bn``.
+
+This module is longer than 400 lines on purpose: the file schema, the
+strict loader and the dated tree are one contract (a value's date, status
+and reference are checked where they are read), kept together so it reads
+in one place.
 """
 
 from __future__ import annotations

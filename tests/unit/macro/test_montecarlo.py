@@ -217,7 +217,7 @@ def test_empirical_files_relative_to_the_scenario(write_yaml, tmp_path):
     with pytest.raises(InputFileError, match="file not found"):
         uncertainty_model(bad)
     several = _linear(write_yaml, f"uncertainty:\n  {YIELD}: {{dist: empirical, file: data/yields.csv}}\n", "c.yaml")
-    with pytest.raises(ScenarioError, match="several columns"):
+    with pytest.raises(ScenarioError, match=r"has 2 columns. Expected a .column. key"):
         uncertainty_model(several)
 
 
