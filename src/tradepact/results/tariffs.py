@@ -33,8 +33,10 @@ class TariffRate(Result):
     def total_rate(self) -> float:
         return self.explanation.total_rate
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.explanation.to_dict()
+    def to_dict(self, *, lines: bool = False) -> dict[str, Any]:
+        """The JSON of ``tariffs rate --json``; ``lines=True`` adds each HTS line's
+        weight and total rate (a code shorter than HTS10 is their weighted mean)."""
+        return self.explanation.to_dict(lines=lines)
 
     def frame(self) -> pd.DataFrame:
         """One row per authority with a non-zero part (rates as fractions)."""

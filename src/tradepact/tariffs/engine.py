@@ -9,6 +9,10 @@ wide schema: one ``rate_<authority>`` column per authority
 Every query names a date; a date outside the covered range, an HS code that
 is not in the column-1 schedule or a partner that is not in
 ``policy/codes/partners.csv`` is an error, never a zero.
+
+Why this module is longer than 400 lines: the grid, the one-cell explanation
+(which reads the grid's trace) and the row tables share one engine's caches
+and scope masks; split, they would pass those private structures between modules.
 """
 
 from __future__ import annotations
@@ -147,7 +151,7 @@ class TariffEngine:
         self.schedule = schedule
         self.measures = regime if isinstance(regime, MeasureSet) else self.system.regime(regime)
         self.method = method
-        self._col1_cache: dict[tuple, pl.DataFrame] = {}
+        self._col1_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         if method not in ("legal", "additive"):
             raise with_value("unknown stacking method", location=Location(field="method"),
                              value=method, expected="legal or additive", cls=TariffError)
@@ -183,16 +187,10 @@ class TariffEngine:
         self.check_partners(parts.tolist())
         shape = (len(prods), len(parts))
         active = [m for m in self.measures.active(d)]
-        col = self._col1(prods, None, d)
-        order = {p: i for i, p in enumerate(col["product"].to_list())}
-        idx = np.array([order[p] for p in prods.tolist()], dtype=np.int64) if len(prods) else np.array([], dtype=np.int64)
-        general = col["general_rate"].to_numpy()[idx] if len(prods) else np.zeros(0)
+        general = self._col1(prods, None, d)[0] if len(prods) else np.zeros(0)
         margins: dict[str, np.ndarray] = {}
         for prog in {m.fta_program for m in active if m.kind == "preference"}:
-            sp = self._col1(prods, prog, d)
-            o = {p: i for i, p in enumerate(sp["product"].to_list())}
-            j = np.array([o[p] for p in prods.tolist()], dtype=np.int64)
-            margins[prog] = (sp["special_rate"].to_numpy() - sp["general_rate"].to_numpy())[j]
+            margins[prog] = self._col1(prods, prog, d)[1]
 
         groups = self.system.groups
         pmask_cache: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
@@ -221,7 +219,8 @@ class TariffEngine:
         def slot(key: tuple[str, str]) -> Slot:
             if key not in slots:
                 slots[key] = Slot(np.zeros(shape), np.zeros(shape))
-                winners[key] = np.full(shape, -1, dtype=np.int32)
+                if trace:   # which measure won each cell: only the explanation needs it
+                    winners[key] = np.full(shape, -1, dtype=np.int32)
             return slots[key]
 
         base = sorted((m for m in active if m.kind in BASE_KINDS), key=lambda m: m.rank())
@@ -237,7 +236,7 @@ class TariffEngine:
                 if len(pi) == 0 or len(ci) == 0:
                     continue
                 s = slot(m.slot)
-                ix = np.ix_(pi, ci)
+                ix = _block(pi, ci, shape)
                 if m.kind == "schedule":
                     value = np.broadcast_to(general[pi][:, None], (len(pi), len(ci)))
                 elif m.kind == "preference":
@@ -248,7 +247,8 @@ class TariffEngine:
                     value = np.maximum(0.0, m.rate - col1[ix])
                 s.lvl[ix] = value
                 s.cov[ix] = m.share * product_share(m)
-                winners[m.slot][ix] = ids.index(m.id)
+                if trace:
+                    winners[m.slot][ix] = ids.index(m.id)
             if phase is not None:
                 col1 = sum((slots[k].rate for k in slots if k[0] in ("mfn", "fta")),
                            np.zeros(shape))
@@ -258,7 +258,7 @@ class TariffEngine:
             pi, ci = masks(m)
             if len(pi) == 0 or len(ci) == 0:
                 continue
-            ix = np.ix_(pi, ci)
+            ix = _block(pi, ci, shape)
             targets = [k for k in slots if k[0] == m.authority and (m.program is None or k[1] == m.program)]
             for k in targets:
                 s = slots[k]
@@ -278,15 +278,21 @@ class TariffEngine:
         return RateGrid(prods, parts, d, stacked.rates, stacked.total, stacked.s232_program,
                         stacked.s232_programs, self.measures.regime, self.method, tr)
 
-    def _col1(self, prods: np.ndarray, program: str | None, on: _dt.date) -> pl.DataFrame:
-        """Column-1 rates for these codes in the schedule in force on ``on`` (cached:
-        grids on many dates of one HTS revision reuse them)."""
+    def _col1(self, prods: np.ndarray, program: str | None, on: _dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """Column-1 general rates of these codes, in their order, in the schedule in force
+        on ``on``, and (with ``program``) the FTA margin special - general (cached: grids
+        on many dates of one HTS revision reuse them)."""
         sched = self.schedule.at(on)
         key = (prods.tobytes(), prods.dtype.str, program, id(sched))
         if key not in self._col1_cache:
             if len(self._col1_cache) > 32:
                 self._col1_cache.clear()
-            self._col1_cache[key] = sched.rates(prods.tolist(), program=program)
+            col = sched.rates(prods.tolist(), program=program)
+            order = {p: i for i, p in enumerate(col["product"].to_list())}
+            idx = np.array([order[p] for p in prods.tolist()], dtype=np.int64)
+            general = col["general_rate"].to_numpy()[idx] if len(prods) else np.zeros(0)
+            margin = (col["special_rate"].to_numpy()[idx] - general) if program is not None else general * 0.0
+            self._col1_cache[key] = (general, margin)
         return self._col1_cache[key]
 
     def _check_ties(self, base: list[TariffMeasure], masks: Any) -> None:
@@ -436,22 +442,19 @@ class TariffEngine:
         df = imports.data if isinstance(imports, ImportFrame) else imports
         prods, parts, pi, ci = self._encode(df)
         g = self.grid(prods, parts, on)
-        value = df["customs_value"].to_numpy()
-        duty = value * g.total.ravel().take(pi.astype(np.int64) * len(parts) + ci)
+        values = grid_values(pi.astype(np.int64) * len(parts) + ci, df["customs_value"].to_numpy(), g.total.shape)
         if by == "partner":
-            keys, k = parts, ci
+            keys = parts
+            v, dsum = duty_sums(g.total, values, by="partner")
         elif by in ("product", "sector"):
+            v, dsum = duty_sums(g.total, values, by="product")
+            keys = prods
             if by == "sector":
-                sec = self.system.groups.sector_of(prods)
-                keys, inv = np.unique(sec.astype(str), return_inverse=True)
-                k = inv[pi]
-            else:
-                keys, k = prods, pi
+                keys, inv = np.unique(self.system.groups.sector_of(prods).astype(str), return_inverse=True)
+                v, dsum = (np.bincount(inv, weights=x, minlength=len(keys)) for x in (v, dsum))
         else:
             raise with_value("cannot aggregate by this key", location=Location(field="by"), value=by,
                              expected="partner, sector or product", cls=TariffError)
-        v = np.bincount(k, weights=value, minlength=len(keys))
-        dsum = np.bincount(k, weights=duty, minlength=len(keys))
         with np.errstate(invalid="ignore", divide="ignore"):
             etr = np.where(v > 0, dsum / np.where(v > 0, v, 1.0), np.nan)
         return pl.DataFrame({by: keys, "customs_value": v, "duty": dsum, "etr": etr}).sort(by)
@@ -491,6 +494,30 @@ class TariffEngine:
                              expected="a stop date after the start date", cls=TariffError)
         pts = sorted(set(self.breakpoints(start, stop, partners=partners)) | {c for c in cuts if start < c < stop})
         return list(zip(pts, pts[1:] + [stop]))
+
+
+def _block(pi: np.ndarray, ci: np.ndarray, shape: tuple[int, int]) -> tuple[Any, Any]:
+    """``np.ix_(pi, ci)`` for sorted unique indices, with an axis taken whole as a slice
+    (a view instead of a gather/scatter of the whole grid: same cells, same order)."""
+    rows = slice(None) if len(pi) == shape[0] else pi
+    cols = slice(None) if len(ci) == shape[1] else ci
+    if isinstance(rows, slice) or isinstance(cols, slice):
+        return rows, cols
+    return np.ix_(pi, ci)
+
+
+def grid_values(flat: np.ndarray, value: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Customs value on the product × partner grid: each row's value added to its cell
+    (``flat`` = product index × partners + partner index); 0 where there is no trade."""
+    return np.bincount(flat, weights=value, minlength=shape[0] * shape[1]).reshape(shape)
+
+
+def duty_sums(total: np.ndarray, values: np.ndarray, *, by: str = "partner") -> tuple[np.ndarray, np.ndarray]:
+    """Customs value and duty by partner (grid column) or product (row): duty is
+    Σ value × total rate over the cells. Dense over the grid, no gather of rows:
+    one streaming pass, which is why the engine's aggregation is cheap."""
+    axis, sub = (0, "pc,pc->c") if by == "partner" else (1, "pc,pc->p")
+    return values.sum(axis=axis), np.einsum(sub, total, values)
 
 
 def _labels(labels: list[str], idx: np.ndarray, name: str) -> pl.Series:

@@ -19,6 +19,22 @@ def tariffs_cmd() -> None:
     """US tariff rates, duties and effective tariff rates by authority."""
 
 
+def _day(text: str) -> str:
+    """The ``--date`` option checked: an ISO date in the documented years."""
+    from ...core import limits
+    from ...core.dates import parse_date
+    from ...core.errors import Location, with_value
+    try:
+        day = parse_date(text)
+    except ValueError:
+        raise with_value("not a date", location=Location(field="--date"), value=str(text)[:40],
+                         expected="an ISO date YYYY-MM-DD") from None
+    if not limits.YEAR_MIN <= day.year <= limits.YEAR_MAX:
+        raise with_value("date out of range", location=Location(field="--date"), value=str(text)[:40],
+                         expected=f"a date from {limits.YEAR_MIN} to {limits.YEAR_MAX}")
+    return day.isoformat()
+
+
 @tariffs_cmd.command("regimes")
 @click.option("--json", "as_json", is_flag=True)
 def regimes(as_json: bool) -> None:
@@ -46,25 +62,41 @@ def regimes(as_json: bool) -> None:
 @click.option("--date", "on", required=True, help="ISO date (2025-10-01).")
 @click.option("--regime", default=None, help="Named regime (default: enacted).")
 @click.option("--method", default="legal", type=click.Choice(["legal", "additive"]), show_default=True)
+@click.option("--lines", "show_lines", is_flag=True,
+              help="Also each HTS10 line's trade weight and rate (JSON: 'lines').")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (rates as fractions).")
-def rate(partner: str, hs: str, on: str, regime: str | None, method: str, as_json: bool) -> None:
-    """Total rate and each authority's part, with the measures and references behind it."""
+def rate(partner: str, hs: str, on: str, regime: str | None, method: str, show_lines: bool, as_json: bool) -> None:
+    """Total rate and each authority's part, with the measures and references behind it.
+
+    A code shorter than an HTS10 line is the mean over its lines weighted by the
+    partner's 2024 imports (basis ``trade_weighted``), or their simple mean when the
+    partner has none (``simple_mean``); an HTS10 line is ``exact``."""
     from ...studies.tariffs import TariffEngine
+    on = _day(on)
     result = TariffEngine(regime=regime, method=method).rate(partner, hs, on)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        from ..export import dumps
+        click.echo(dumps(result.to_dict(lines=show_lines), ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
     x = result.explanation
     con = Console()
-    t = Table(title=f"{x.partner} · HS {x.hs} · {x.on} · regime {x.regime}")
+    basis = x.basis if x.basis == "exact" else f"{x.basis} over {len(x.lines)} lines"
+    t = Table(title=f"{x.partner} · HS {x.hs} · {x.on} · regime {x.regime} · basis {basis}")
     t.add_column("authority")
     t.add_column("rate", justify="right")
     for row in result.frame().itertuples():
         label = f"[bold]{row.label}[/bold]" if row.authority == "total" else row.label
         t.add_row(label, pct(row.rate))
     con.print(t)
+    if show_lines:
+        lt = Table(title="HTS lines (weight: share of the partner's 2024 imports, or equal)")
+        for c in ("line", "weight", "rate"):
+            lt.add_column(c, justify="left" if c == "line" else "right")
+        for ln in x.lines:
+            lt.add_row(ln["hs"], pct(ln["weight"]), pct(ln["total_rate"]))
+        con.print(lt)
     m = Table(title="measures")
     for c in ("id", "kind", "rate", "from", "to", "applies"):
         m.add_column(c)
@@ -82,22 +114,30 @@ def rate(partner: str, hs: str, on: str, regime: str | None, method: str, as_jso
 @click.option("--date", "on", required=True, help="ISO date.")
 @click.option("--data", "data", type=click.Path(path_type=Path), default=None,
               help="CSV with product, partner, period, customs_value (default: shipped trade data).")
-@click.option("--by", type=click.Choice(["sector", "partner"]), default="partner", show_default=True)
+@click.option("--by", type=click.Choice(["partner", "sector", "hs2", "authority"]), default="partner",
+              show_default=True, help="Rows: partner (with ALL), sector (NAICS groups), HS chapter, authority.")
+@click.option("--partner", "partners", multiple=True,
+              help="Only this partner, ISO alpha-3 (repeat for several; default all).")
 @click.option("--regime", default=None)
 @click.option("--method", default="legal", type=click.Choice(["legal", "additive"]), show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def etr(on: str, data: Path | None, by: str, regime: str | None, method: str, as_json: bool) -> None:
-    """Effective tariff rates and duties by partner or sector."""
+def etr(on: str, data: Path | None, by: str, partners: tuple[str, ...], regime: str | None, method: str,
+        as_json: bool) -> None:
+    """Effective tariff rates and duties by partner, sector, HS chapter or authority."""
     from ...io.frame import read_import_csv
     from ...studies.tariffs import TariffEngine
+    on = _day(on)
     imports = read_import_csv(data) if data is not None else None
-    result = TariffEngine(regime=regime, method=method).effective_rates(on, by=by, imports=imports)
+    result = TariffEngine(regime=regime, method=method).effective_rates(on, by=by, imports=imports,
+                                                                           partners=list(partners) or None)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        from ..export import dumps
+        click.echo(dumps(result.to_dict()))
         return
     from rich.console import Console
     from rich.table import Table
-    t = Table(title=f"Effective tariff rates by {by} · {result.on} · regime {result.regime}")
+    only = f" · partners {', '.join(p.upper() for p in partners)}" if partners else ""
+    t = Table(title=f"Effective tariff rates by {by} · {result.on} · regime {result.regime}{only}")
     t.add_column(by)
     t.add_column("customs value (USD bn)", justify="right")
     t.add_column("duties (USD bn)", justify="right")
