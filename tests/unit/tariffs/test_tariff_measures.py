@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from tradepact.core.errors import TradepactError
-from tradepact.io.tariff_data import load_measures
-from tradepact.io.tariff_data import MEASURES_ROOT
+from tradepact.resolve.tariff_files import load_measures
+from tradepact.resolve.tariff_files import MEASURES_ROOT
 from tradepact.tariffs.measures import Regime
 
 
@@ -100,7 +100,7 @@ def test_no_inline_hs_codes_in_measure_files():
 
 
 def test_overlapping_measures_of_equal_rank_are_an_error(system, tmp_path):
-    from tradepact.io.tariff_data import default_schedule
+    from tradepact.resolve.tariff_files import default_schedule
     from tradepact.studies.tariffs import TariffEngine
     dup = GOOD.replace("id: a", "id: b").split("measures:\n")[1]
     root = write_measures(tmp_path, GOOD + dup)
@@ -119,3 +119,15 @@ def test_every_source_is_cited_and_documented(system):
     for key in system.measures.sources:
         assert key in cited, f"source {key} is not cited by any measure"
         assert f"`{key}`" in doc, f"source {key} missing from docs/DATA_SOURCES.md"
+
+
+def test_the_no_ieepa_regimes_disable_every_ieepa_measure_in_force():
+    """no_ieepa and ieepa_refunded list their measures by id: a new IEEPA measure
+    left off the lists would still be charged in those counterfactuals."""
+    from tradepact.resolve.tariff_files import default_tariff_system
+    system = default_tariff_system()
+    in_force = {m.id for m in system.measures if m.authority.startswith("ieepa") and m.in_effect}
+    assert len(in_force) > 60
+    for name in ("no_ieepa", "ieepa_refunded"):
+        missing = in_force - set(system.regimes[name].disable)
+        assert not missing, (name, sorted(missing))
