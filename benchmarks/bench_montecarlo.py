@@ -1,171 +1,112 @@
-"""Monte Carlo throughput on the shipped ``us_kr_2025/final_uncertain`` scenario.
+"""``simulate`` end to end, in one process and on Dask, and its peak memory at 10 M draws.
 
-Two workloads, each run in this process and on a Dask ``LocalCluster`` of two
-single-threaded worker processes (one per core), on the same draws (same seed,
-same chunks):
+Cases (each in its own process, interleaved, 3 runs unless said):
 
-* **engine**: pledge cash flows plus FX stress. Each chunk draws its inputs
-  from the scenario's joint distribution (project yield, won rate, USD supply
-  capacity, call and default probabilities, relief withdrawal; Gaussian
-  copula), resolves the scenario with them, builds every tranche's cash flows
-  with the profit waterfall and runs the reserves path against capacity;
-  it returns per-chunk sums so the two runs can be compared exactly.
-* **simulate**: :func:`tradepact.macro.montecarlo.simulate`, all that
-  ``tradepact simulate`` does per draw (the above plus valuation, IRR,
-  recoup year, the tariff relief, both sides' payoffs and the kept annual series).
+* **engine**: :func:`tradepact.studies.simulate.simulate` on the shipped
+  ``us_kr_2025/final_uncertain``, ``SIM_DRAWS`` draws, one process
+  (sampling, resolving, the fused kernel, headline figures, payoffs, IRR,
+  streaming sketches of the headline figures and the fan-chart series);
+* **baseline**: the same with the fused kernel switched off (the NumPy engines);
+* **floor**: the fused kernel alone on the same number of draws (inputs
+  resolved before timing; ``bench_vehicle.engine``): ``simulate`` cannot be
+  faster;
+* **dask2**: the same ``simulate`` on a ``LocalCluster`` of 2 single-threaded
+  worker processes (cluster start-up excluded), whose JSON output must be
+  byte-identical to one process (SHA-256 of ``to_dict()``);
+* **memory**: ``tradepact simulate --draws 10000000 --json`` for the four
+  shipped scenarios (peak RSS of the process; ``--max-memory`` raised so the
+  up-front estimate does not refuse it). ``MEMORY_RUNS`` runs (default 1: a
+  run takes minutes).
 
-The figure is draw-years per second (draws x modelled years / wall time,
-cluster start-up excluded, workers warmed up). Target: >= 10 M draw-years/s
-on 2 cores. Peak memory: ``ru_maxrss`` of this process (its whole life), and
-the peak resident set (VmHWM, reset before measuring) of the in-process runs
-and of each worker.
+Figure: draw-years per second (draws × modelled years / wall time).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import resource
-import sys
 import time
-from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 SCENARIO = "us_kr_2025/final_uncertain"
-TARGET = 10_000_000                      # draw-years per second on 2 cores
-ENGINE_DRAWS = int(os.environ.get("BENCH_MC_ENGINE_DRAWS", 1_048_576))
-ENGINE_CHUNK = 32_768
-SIM_DRAWS = int(os.environ.get("BENCH_MC_SIM_DRAWS", 262_144))
+TARGET = 10_000_000
+SIM_DRAWS = int(os.environ.get("BENCH_MC_SIM_DRAWS", 1_048_576))
+BASELINE_DRAWS = int(os.environ.get("BENCH_MC_BASELINE_DRAWS", 262_144))
+MEMORY_DRAWS = int(os.environ.get("BENCH_MEMORY_DRAWS", 10_000_000))
+MEMORY_RUNS = int(os.environ.get("BENCH_MEMORY_RUNS", 1))
+MEMORY_TARGET_MB = 2048
 SEED = 20251114
 
 
-@dataclass(frozen=True)
-class _Plan:
-    scenario: Any
-    shock: Any
-    seed: int
+def _digest(result) -> str:
+    return hashlib.sha256(json.dumps(result.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
 
 
-def engine_chunk(plan: _Plan, start: int, stop: int) -> np.ndarray:
-    """Draws ``[start, stop)`` through the pledge engine and the FX stress; per-chunk sums."""
-    from tradepact.macro.stress import stress
-    from tradepact.resolve import resolve
-    from tradepact.vehicle.cashflows import build_cash_flows
-
-    draws = plan.shock.sample(plan.seed, start, stop)
-    r = resolve(plan.scenario, draws=draws)
-    flows = build_cash_flows(r.vehicle, stop - start)
-    st = stress(r.position, flows.reserve_out, flows.reserve_in, flows.cash_out, flows.years)
-    return np.array([
-        float(st.over_capacity.any(axis=1).sum()),          # draws with a year over capacity
-        float(st.min_reserves.sum()),                        # lowest reserves
-        float(st.outflow_krw_tn.max(axis=1).sum()),          # peak outflow in won
-        float(flows.cash_in.sum()),                          # receipts
-    ])
+def engine(draws: int = SIM_DRAWS, fused: bool = True) -> dict:
+    from tradepact.studies.simulate import simulate
+    from tradepact.negotiation import kernel
+    if not fused:
+        kernel.AVAILABLE = False
+    simulate(SCENARIO, 4096, SEED, keep_draws=False)                 # load code, caches, compiled kernel
+    c0, t0 = time.process_time(), time.perf_counter()
+    r = simulate(SCENARIO, draws, SEED, workers=1, keep_draws=False)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": wall, "cpu": cpu, "draws": draws, "years": len(r.years), "digest": _digest(r),
+            "fused": kernel.AVAILABLE}
 
 
-def _peak_mb() -> float:
-    """Peak resident set of this process over its whole life (ru_maxrss, MB)."""
-    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return r / 1024.0 if sys.platform != "darwin" else r / 1024.0 / 1024.0
+def baseline(draws: int = BASELINE_DRAWS) -> dict:
+    return engine(draws, fused=False)
 
 
-def reset_peak() -> None:
-    """Start a new peak-RSS measurement (Linux: VmHWM is reset by clear_refs 5)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def peak_since_reset_mb() -> float:
-    """Peak resident set since :func:`reset_peak` (VmHWM, MB); ru_maxrss where there is no /proc.
-
-    ru_maxrss alone misleads here: Linux carries it across exec, so a spawned
-    worker starts with the peak of the process that started it, and under
-    ``make bench`` this process carries the peaks of the benchmarks run before.
-    """
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return _peak_mb()
-
-
-def _line(label: str, draws: int, years: int, seconds: float) -> float:
-    rate = draws * years / seconds
-    print(f"  {label:<34} {draws:>9,} draws x {years} y in {seconds:6.2f} s  {rate / 1e6:7.2f} M draw-years/s"
-          f"   target >= {TARGET / 1e6:.0f} M on 2 cores: ratio {rate / TARGET:5.2f}")
-    return rate
-
-
-def main(engine_draws: int = ENGINE_DRAWS, sim_draws: int = SIM_DRAWS) -> dict[str, float]:
-    import cloudpickle
-
-    from tradepact.assess import load
-    from tradepact.macro.montecarlo import DEFAULT_CHUNK, simulate, uncertainty_model
-    from tradepact.scale import chunk_ranges, dask_client, map_chunks
-
-    # Workers import this module by value (it is not installed).
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    sc = load(SCENARIO)
-    model = uncertainty_model(sc)
-    years = model.n_years
-    plan = _Plan(sc, model.shock, SEED)
-    ranges = chunk_ranges(engine_draws, ENGINE_CHUNK)
-    figures: dict[str, float] = {"target_draw_years_per_second": TARGET, "years": years}
-    print(f"Monte Carlo on {SCENARIO}: {years} modelled years, {len(model.paths)} uncertain inputs, "
-          f"{os.cpu_count()} cores")
-
-    # ---- in this process
-    reset_peak()
-    engine_chunk(plan, 0, 256)
-    simulate(sc, 2 * DEFAULT_CHUNK, SEED, workers=1)                      # warm up caches
-    t0 = time.perf_counter()
-    one = np.sum(map_chunks(engine_chunk, plan, ranges, workers=1), axis=0)
-    figures["engine_1proc_draw_years_per_second"] = _line(
-        "engine (cash flows + FX stress), 1", engine_draws, years, time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    sim_one = simulate(sc, sim_draws, SEED, workers=1)
-    figures["simulate_1proc_draw_years_per_second"] = _line(
-        "simulate (everything), 1 process", sim_draws, years, time.perf_counter() - t0)
-    figures["peak_memory_mb_1proc"] = peak_since_reset_mb()
-
-    # ---- on a LocalCluster of 2 worker processes
-    t0 = time.perf_counter()
+def dask2(draws: int = SIM_DRAWS) -> dict:
+    from tradepact.studies.scale import dask_client
+    from tradepact.studies.simulate import simulate
+    from harness import vmhwm_mb
     with dask_client(workers=2) as client:
-        figures["cluster_start_seconds"] = time.perf_counter() - t0
-        map_chunks(engine_chunk, plan, chunk_ranges(2 * 256, 256), client=client)
-        simulate(sc, 2 * DEFAULT_CHUNK, SEED, client=client)
-        client.run(reset_peak)
-        t0 = time.perf_counter()
-        two = np.sum(map_chunks(engine_chunk, plan, ranges, client=client), axis=0)
-        figures["engine_2workers_draw_years_per_second"] = _line(
-            "engine (cash flows + FX stress), 2", engine_draws, years, time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        sim_two = simulate(sc, sim_draws, SEED, client=client)
-        figures["simulate_2workers_draw_years_per_second"] = _line(
-            "simulate (everything), 2 workers", sim_draws, years, time.perf_counter() - t0)
-        worker_mb = client.run(peak_since_reset_mb)
-    identical = bool(np.array_equal(one, two)) and all(
-        np.array_equal(sim_one.headline[k], sim_two.headline[k], equal_nan=True) for k in sim_one.headline)
-    figures["identical_to_single_process"] = float(identical)
-    figures["peak_memory_mb_worker_max"] = max(worker_mb.values())
-    figures["peak_memory_mb_main_ru_maxrss"] = _peak_mb()
-    best = figures["engine_2workers_draw_years_per_second"]
-    figures["ratio_to_target"] = best / TARGET
-    print(f"  cluster start-up {figures['cluster_start_seconds']:.1f} s (not counted); 2-worker results "
-          f"identical to 1 process: {'yes' if identical else 'NO'}")
-    print(f"  peak RSS: 1 process {figures['peak_memory_mb_1proc']:,.0f} MB (VmHWM over the in-process runs), "
-          f"each worker <= {figures['peak_memory_mb_worker_max']:,.0f} MB (VmHWM over the timed runs); "
-          f"ru_maxrss of this process {figures['peak_memory_mb_main_ru_maxrss']:,.0f} MB")
-    return figures
+        simulate(SCENARIO, 4096, SEED, client=client, keep_draws=False)     # warm the workers
+        c0, t0 = time.process_time(), time.perf_counter()
+        r = simulate(SCENARIO, draws, SEED, client=client, keep_draws=False)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        workers = client.run(vmhwm_mb)
+        worker_cpu = client.run(time.process_time)
+    return {"seconds": wall, "cpu": cpu, "draws": draws, "years": len(r.years), "digest": _digest(r),
+            "worker_peak_mb": max(workers.values()), "worker_cpu_s_total": sum(worker_cpu.values())}
 
 
-if __name__ == "__main__":
-    main()
+def main(runs: int = 3) -> list[dict]:
+    from harness import PYTHON, figure, interleave, run_command, run_python
+    res = interleave({"engine": lambda: run_python("bench_montecarlo:engine"),
+                      "baseline": lambda: run_python("bench_montecarlo:baseline"),
+                      "floor": lambda: run_python("bench_vehicle:engine", draws=SIM_DRAWS),
+                      "dask2": lambda: run_python("bench_montecarlo:dask2")}, runs)
+
+    def rate(s):
+        return s.extra["draws"] * s.extra["years"] / s.wall
+
+    one = figure("simulate, 1 process (fused)", "draw-years/s", res["engine"], TARGET, better="higher",
+                 value=rate, note=f"{SIM_DRAWS:,} draws of {SCENARIO}, streaming")
+    identical = len({s.extra["digest"] for s in res["engine"] + res["dask2"]}) == 1
+    two = figure("simulate, Dask 2 workers", "draw-years/s", res["dask2"], one["median"], better="higher",
+                 value=rate, note=f"target: the 1-process median; JSON identical to 1 process: "
+                                  f"{'yes' if identical else 'NO'}; worker peak "
+                                  f"{max(s.extra['worker_peak_mb'] for s in res['dask2']):,.0f} MB")
+    two["identical_to_one_process"] = identical
+    rows = [
+        one,
+        figure("simulate, NumPy engines (baseline)", "draw-years/s", res["baseline"], None, better="higher",
+               value=rate, note=f"{BASELINE_DRAWS:,} draws"),
+        figure("simulate floor: fused kernel alone", "draw-years/s", res["floor"], None, better="higher",
+               value=rate, note="same draws, inputs resolved before timing"),
+        two,
+        figure("simulate, 1 process: peak RSS", "MB", res["engine"], MEMORY_TARGET_MB, better="lower",
+               value=lambda s: s.peak_mb, note=f"{SIM_DRAWS:,} draws"),
+    ]
+    argv = [os.path.join(os.path.dirname(PYTHON), "tradepact"), "simulate", "--draws", str(MEMORY_DRAWS),
+            "--json", "--no-progress", "--max-memory", "1TB"]
+    mem = [run_command(argv) for _ in range(MEMORY_RUNS)]
+    rows.append(figure(f"simulate --draws {MEMORY_DRAWS:,}, 4 scenarios: peak RSS", "MB", mem, MEMORY_TARGET_MB,
+                       better="lower", value=lambda s: s.peak_mb,
+                       note=f"{MEMORY_RUNS} run(s); wall {min(s.wall for s in mem):,.0f} s = "
+                            f"{4 * MEMORY_DRAWS * 40 / min(s.wall for s in mem) / 1e6:.1f} M draw-years/s"))
+    return rows

@@ -59,7 +59,7 @@ def _inputs():
     partners, intervals, and the trade rows as integer indices."""
     import polars as pl
 
-    from tradepact.io.tariff_data import load_trade_table
+    from tradepact.resolve.tariff_files import load_trade_table
     from tradepact.studies.tariffs import TariffEngine
     engine = TariffEngine()
     trade = load_trade_table().imports.data

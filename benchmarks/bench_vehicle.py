@@ -1,65 +1,104 @@
-"""Pledge engine + macro stress on 1 M draws of the final US–Korea deal.
+"""The pledge engine per draw: cash flows, waterfall, value, IRR, FX stress and payoffs.
 
-Each draw is one full assessment (cash flows of all four tranches, the profit
-waterfall, NPV, IRR, recoup year and the reserves path with its ratios),
-with the project yield, reserves, reserve income and capacity drawn. Draws
-run in chunks so memory stays bounded; the figure is assessments per second
-and draw-years per second, with peak memory.
+Inputs: draws of the shipped ``us_kr_2025/final_uncertain`` scenario (its
+joint distribution: project yield, won rate, USD supply capacity, call and
+default probabilities, relief withdrawal), resolved once per chunk of 65,536
+draws before timing. Timed, per chunk, on the same inputs:
+
+* **engine**: the fused kernel (:mod:`tradepact.negotiation.kernel`: ``prepare``
+  + ``run``), every headline figure of the vehicle, the stress and both payoffs;
+* **baseline**: the NumPy engines (``kernel.reference``: ``build_cash_flows``,
+  ``VehicleResult``, ``stress``, ``payoffs``), the same figures;
+* **floor**: one NumPy pass that reads an ``(n, years)`` float array and
+  writes its running sum (``np.cumsum`` along years): the memory-speed floor
+  of anything that touches every draw-year once.
+
+Figure: draw-years per second (draws × modelled years / timed wall time).
 """
 
 from __future__ import annotations
 
-import resource
+import os
 import time
 
 import numpy as np
 
-from tradepact.assess import evaluate
-from tradepact.core.scenario import shipped_scenario
-from tradepact.resolve import resolve
-
-N_DRAWS = 1_000_000
-CHUNK = 100_000
-
-
-def _draws(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    return {
-        "assumptions.vehicle.project_cash_yield_rate": rng.uniform(0.03, 0.11, n),
-        "kr.macro.fx_reserves_usd_bn": rng.normal(428.82, 10.0, n),
-        "kr.macro.reserve_income_usd_bn": rng.uniform(12.0, 18.0, n),
-        "kr.macro.usd_supply_capacity_usd_bn": rng.uniform(15.0, 25.0, n),
-    }
+SCENARIO = "us_kr_2025/final_uncertain"
+DRAWS = int(os.environ.get("BENCH_VEHICLE_DRAWS", 1_048_576))
+BASELINE_DRAWS = int(os.environ.get("BENCH_VEHICLE_BASELINE_DRAWS", 262_144))
+CHUNK = 65_536
+SEED = 20251114
+TARGET = 10_000_000
 
 
-def main(n_draws: int = N_DRAWS, chunk: int = CHUNK) -> dict[str, float]:
-    scenario = shipped_scenario("us_kr_2025/final")
-    rng = np.random.default_rng(20251114)
-    evaluate(resolve(scenario, draws=_draws(rng, 1000))).headline  # warm up
-    done, years = 0, 0
-    npv_sum = 0.0
-    t0 = time.perf_counter()
-    while done < n_draws:
-        n = min(chunk, n_draws - done)
-        out = evaluate(resolve(scenario, draws=_draws(rng, n)))
-        h = out.headline
-        npv_sum += float(h["investor_npv_usd_bn"].sum())
-        years = out.years.size
-        done += n
-    elapsed = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    figures = {
-        "draws": float(done),
-        "seconds": elapsed,
-        "assessments_per_second": done / elapsed,
-        "draw_years_per_second": done * years / elapsed,
-        "mean_investor_npv_usd_bn": npv_sum / done,
-        "peak_memory_mb": peak_mb,
-    }
-    print(f"pledge engine + macro stress, {done:,} draws x {years} years in chunks of {chunk:,}")
-    print(f"  {elapsed:8.2f} s   {figures['assessments_per_second']:12,.0f} assessments/s   "
-          f"{figures['draw_years_per_second']:14,.0f} draw-years/s   peak {peak_mb:,.0f} MB")
-    return figures
+def _inputs(n: int):
+    from tradepact.core.scenario import Scenario
+    from tradepact.resolve import resolve
+    from tradepact.studies.simulate import _relief_of, load_uncertainty
+    sc = Scenario.load(SCENARIO)
+    model = load_uncertainty(sc)
+    out = []
+    for a in range(0, n, CHUNK):
+        b = min(a + CHUNK, n)
+        r = resolve(sc, draws=model.shock.sample(SEED, a, b))
+        p = r.parties
+        stream, _ = _relief_of(r, None)
+        out.append((r.vehicle, r.position, p.investor, p.host, stream, b - a))
+    return out, model.n_years
 
 
-if __name__ == "__main__":
-    main()
+def engine(draws: int = DRAWS) -> dict:
+    from tradepact.negotiation import kernel
+    chunks, years = _inputs(draws)
+    kernel.run(kernel.prepare(*chunks[0]))                # load the compiled kernel
+    npv = 0.0
+    c0, t0 = time.process_time(), time.perf_counter()
+    for c in chunks:
+        figs, _, _ = kernel.run(kernel.prepare(*c))
+        npv += float(figs["investor_npv_usd_bn"].sum())
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": wall, "cpu": cpu, "draws": draws, "years": years, "mean_npv": npv / draws,
+            "numba": kernel.AVAILABLE}
+
+
+def baseline(draws: int = BASELINE_DRAWS) -> dict:
+    from tradepact.negotiation import kernel
+    chunks, years = _inputs(draws)
+    npv = 0.0
+    c0, t0 = time.process_time(), time.perf_counter()
+    for c in chunks:
+        figs, _, _ = kernel.reference(*c)
+        npv += float(figs["investor_npv_usd_bn"].sum())
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": wall, "cpu": cpu, "draws": draws, "years": years, "mean_npv": npv / draws}
+
+
+def floor(draws: int = DRAWS, years: int = 40) -> dict:
+    x = np.random.default_rng(0).random((CHUNK, years))
+    out = np.empty_like(x)
+    n = 0
+    c0, t0 = time.process_time(), time.perf_counter()
+    while n < draws:
+        np.cumsum(x, axis=1, out=out)
+        n += CHUNK
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": wall, "cpu": cpu, "draws": n, "years": years}
+
+
+def main(runs: int = 3) -> list[dict]:
+    from harness import figure, interleave, run_python
+    res = interleave({"engine": lambda: run_python("bench_vehicle:engine"),
+                      "baseline": lambda: run_python("bench_vehicle:baseline"),
+                      "floor": lambda: run_python("bench_vehicle:floor")}, runs)
+
+    def rate(s):
+        return s.extra["draws"] * s.extra["years"] / s.wall
+
+    return [
+        figure("vehicle kernel (fused, 1 process)", "draw-years/s", res["engine"], TARGET, better="higher",
+               value=rate, note=f"{DRAWS:,} draws of {SCENARIO}; inputs resolved before timing"),
+        figure("vehicle NumPy engines (baseline)", "draw-years/s", res["baseline"], None, better="higher",
+               value=rate, note=f"{BASELINE_DRAWS:,} draws, same figures"),
+        figure("memory-speed floor (np.cumsum over draw-years)", "draw-years/s", res["floor"], None,
+               better="higher", value=rate),
+    ]

@@ -1,25 +1,96 @@
-"""Run every benchmark present and print its figures (``make bench``)."""
+"""``make bench``: every benchmark, one table of figures against targets, ``results.json``.
+
+Each benchmark module's ``main(runs)`` returns rows (see ``harness.figure``);
+every measured run happens in its own process, engine, baseline and floor
+interleaved. The load average at the start is printed and recorded: on a
+loaded machine every figure is worse, alike.
+
+Environment: ``BENCH_RUNS`` (default 3), ``BENCH_ONLY`` (comma-separated
+module names), and each module's own sizes (see their docstrings).
+``bench_tariffs`` (the lead's, on the same harness) is included when present
+unless ``BENCH_SKIP_TARIFFS=1``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import json
+import os
+import platform
 import sys
+import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-BENCHES = ["bench_vehicle", "bench_tariffs", "bench_montecarlo", "bench_zopa"]
+BENCHES = ["bench_vehicle", "bench_montecarlo", "bench_zopa", "bench_cli"]
+RESULTS = HERE / "results.json"
+
+
+def _tariff_rows(runs: int) -> list[dict]:
+    """The tariff-engine benchmark (the lead's ``bench_tariffs``: its cases run
+    interleaved in their own processes through the harness), as table rows."""
+    out = importlib.import_module("bench_tariffs").main(runs)
+    return list(out.get("rows", []))
+
+
+def _fmt(v, unit: str) -> str:
+    if v is None:
+        return "—"
+    if unit == "draw-years/s":
+        return f"{v / 1e6:,.2f} M"
+    if unit == "s":
+        return f"{v:,.3f}"
+    if unit == "x":
+        return f"{v:,.2f}"
+    return f"{v:,.1f}"
 
 
 def main() -> int:
-    results = {}
-    for name in BENCHES:
-        if not (Path(__file__).parent / f"{name}.py").exists():
-            continue
-        print(f"== {name}")
-        results[name] = importlib.import_module(name).main()
-        print()
-    return 0 if results else 1
+    runs = int(os.environ.get("BENCH_RUNS", 3))
+    only = {x.strip() for x in os.environ.get("BENCH_ONLY", "").split(",") if x.strip()}
+    load = os.getloadavg()
+    started = dt.datetime.now(dt.timezone.utc)
+    print(f"make bench: {started:%Y-%m-%d %H:%M:%S} UTC, {os.cpu_count()} cores, "
+          f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {runs} runs per case", flush=True)
+    rows: list[dict] = []
+    errors: dict[str, str] = {}
+    names = [b for b in BENCHES if not only or b in only]
+    if (HERE / "bench_tariffs.py").exists() and os.environ.get("BENCH_SKIP_TARIFFS") != "1" and (
+            not only or "bench_tariffs" in only):
+        names.append("bench_tariffs")
+    for name in names:
+        print(f"  running {name} ...", flush=True)
+        try:
+            rows += _tariff_rows(runs) if name == "bench_tariffs" else importlib.import_module(name).main(runs)
+        except Exception as exc:  # a failing benchmark is reported, not hidden
+            errors[name] = f"{exc.__class__.__name__}: {exc}"
+            traceback.print_exc()
+    finished = dt.datetime.now(dt.timezone.utc)
+    RESULTS.write_text(json.dumps({
+        "started_utc": started.isoformat(), "finished_utc": finished.isoformat(),
+        "load_average_start": load, "load_average_end": os.getloadavg(), "cores": os.cpu_count(),
+        "machine": platform.platform(), "python": sys.version.split()[0], "runs_per_case": runs,
+        "figures": rows, "errors": errors}, indent=2, default=float))
+    w = max([len(r["figure"]) for r in rows] + [10])
+    print(f"\nload average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores); "
+          f"min = best run, ratio = median / target")
+    print(f"{'figure':<{w}}  {'unit':<13}{'min':>12}{'median':>12}{'target':>12}{'ratio':>8}  met  runs")
+    for r in rows:
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        met = "—" if r["meets"] is None else ("yes" if r["meets"] else "NO")
+        tgt = ("≥ " if r["better"] == "higher" else "≤ ") + _fmt(r["target"], r["unit"]) if r["target"] else "—"
+        print(f"{r['figure']:<{w}}  {r['unit']:<13}{_fmt(r['min'], r['unit']):>12}{_fmt(r['median'], r['unit']):>12}"
+              f"{tgt:>12}{ratio:>8}  {met:<4} {r['runs']}")
+    for r in rows:
+        if r.get("note"):
+            print(f"  · {r['figure']}: {r['note']}")
+    for name, err in errors.items():
+        print(f"  ! {name} failed: {err}")
+    print(f"\nwrote {RESULTS.relative_to(HERE.parent)} ({(finished - started).total_seconds():,.0f} s)")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

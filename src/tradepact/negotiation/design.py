@@ -46,6 +46,7 @@ import numpy as np
 
 from ..core.errors import Location, with_value
 from ..macro.stress import MacroPosition, stress
+from . import kernel
 from ..vehicle.cashflows import build_cash_flows
 from ..vehicle.instruments import (
     CappedAnnual, InvestmentVehicle, ProfitShare, SelectionWindow, Tranche,
@@ -277,17 +278,22 @@ def _sums(template: DesignTemplate, designs: Mapping[str, np.ndarray]) -> tuple[
         b = min(a + block, m)
         part = {d: np.asarray(designs[d], float)[a:b] for d in DIMENSIONS}
         vehicle, fit = design_vehicle(template, part)
-        flows = build_cash_flows(vehicle)
         pos = _tile_obj(template.position, b - a, n)
-        st = stress(pos, flows.reserve_out, flows.reserve_in, flows.cash_out, flows.years)
         inv = dataclasses.replace(_tile_obj(template.investor, b - a, n), discount_rate=vehicle.discount_rate)
         host = _tile_obj(template.host, b - a, n)
         relief = _tile_obj(template.relief, b - a, n)
-        p = payoffs(flows, st, inv, host, relief)
         k = b - a
-        uk[a:b] = p.investor.reshape(k, n).sum(axis=1)
-        uh[a:b] = p.host.reshape(k, n).sum(axis=1)
-        over[a:b] = np.broadcast_to(p.any_over_capacity, (k * n,)).reshape(k, n).sum(axis=1)
+        if kernel.AVAILABLE:     # one compiled pass per row (same figures as the engines below)
+            figs, _, any_over = kernel.run(kernel.prepare(vehicle, pos, inv, host, relief, k * n))
+            p_inv, p_host = figs["deal_npv_investor_usd_bn"], figs["deal_npv_host_usd_bn"]
+        else:
+            flows = build_cash_flows(vehicle)
+            st = stress(pos, flows.reserve_out, flows.reserve_in, flows.cash_out, flows.years)
+            p = payoffs(flows, st, inv, host, relief)
+            p_inv, p_host, any_over = p.investor, p.host, p.any_over_capacity
+        uk[a:b] = p_inv.reshape(k, n).sum(axis=1)
+        uh[a:b] = p_host.reshape(k, n).sum(axis=1)
+        over[a:b] = np.broadcast_to(any_over, (k * n,)).reshape(k, n).sum(axis=1)
         fits[a:b] = fit
     return uk, uh, over, fits
 

@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.errors import TradepactError
 from ..core.parameters import ParameterUse
 from ..core.units import CURRENCIES
 from .base import Result, ResultSet, provenance_frame
+from .sketch import Moments, QuantileSketch
 
 #: Quantiles of the fan charts.
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -58,6 +60,82 @@ def _quantile(key: str, x: np.ndarray, q: Sequence[float]) -> np.ndarray:
     return np.nanquantile(x, q)
 
 
+def _ordered(key: str, x: np.ndarray) -> np.ndarray:
+    """Values as the quantiles order them: "never" last (inf), "no IRR" first (-inf)."""
+    if key in _NEVER_LAST:
+        return np.where(np.isnan(x), np.inf, x)
+    if key == "investor_irr":
+        return np.where(np.isnan(x), -np.inf, x)
+    return x
+
+
+def probability_counts(h: dict[str, np.ndarray], over_any: np.ndarray) -> dict[str, int]:
+    """Draws meeting each event of :attr:`SimulationResult.probabilities`."""
+    inv_ok = h["investor_surplus_usd_bn"] >= 0
+    host_ok = h["host_surplus_usd_bn"] >= 0
+    return {
+        "investor_recoups_within_horizon": int(np.isfinite(h["recoup_year"]).sum()),
+        "equity_recouped_within_horizon": int(np.isfinite(h["profit_split_switch_year"]).sum()),
+        "any_year_over_capacity": int(np.asarray(over_any).sum()),
+        "investor_npv_negative": int((h["investor_npv_usd_bn"] < 0).sum()),
+        "investor_better_off_than_no_deal": int(inv_ok.sum()),
+        "host_better_off_than_no_deal": int(host_ok.sum()),
+        "both_better_off": int((inv_ok & host_ok).sum()),
+    }
+
+
+class StreamSummary:
+    """What a simulation keeps of draws it does not keep, fed chunk by chunk in
+    draw order: moments and event counts of every headline figure, quantile
+    sketches of the headline figures (unless the draws are kept) and of the
+    fan-chart series by year, one sketch per series (see :mod:`tradepact.results.sketch`
+    for the error)."""
+
+    def __init__(self, keys: Sequence[str], fan_keys: Sequence[str], n_years: int, sketch_headline: bool) -> None:
+        self.keys, self.fan_keys, self.n_years = tuple(keys), tuple(fan_keys), int(n_years)
+        self.n = 0
+        self.moments = Moments(len(self.keys))
+        self.counts: dict[str, int] = {}
+        self.sketch = QuantileSketch(len(self.keys)) if sketch_headline else None
+        self.fan = {k: QuantileSketch(self.n_years) for k in self.fan_keys}
+
+    def update(self, headline: dict[str, np.ndarray], over_any: np.ndarray,
+               fan: dict[str, np.ndarray]) -> None:
+        """Add a chunk: headline ``{figure: (m,)}``, ``(m,)`` flags and fan series
+        ``{series: (m, n_years)}``."""
+        rows = np.stack([np.asarray(headline[k], float) for k in self.keys])      # (figures, m)
+        self.n += rows.shape[1]
+        self.moments.update(rows.T)
+        for k, c in probability_counts(headline, over_any).items():
+            self.counts[k] = self.counts.get(k, 0) + c
+        if self.sketch is not None:
+            self.sketch.update(np.stack([_ordered(k, r) for k, r in zip(self.keys, rows)]).T)
+        for k, sk in self.fan.items():
+            sk.update(fan[k])
+
+    def quantiles(self, keys: Sequence[str], q: Sequence[float]) -> dict[str, np.ndarray]:
+        if self.sketch is None:
+            raise KeyError("the headline figures were kept per draw")
+        lin = self.sketch.quantiles(q, "linear")
+        inv = self.sketch.quantiles(q, "inverted_cdf") if self.sketch.exact else lin
+        return {k: (inv if (k in _NEVER_LAST or k == "investor_irr") else lin)[:, self.keys.index(k)]
+                for k in keys}
+
+    def fan_quantiles(self, key: str, q: Sequence[float]) -> np.ndarray:
+        """``(n_years, len(q))`` quantiles of a fan series by year."""
+        return self.fan[key].quantiles(q).T
+
+    def errors(self, q: Sequence[float]) -> dict[str, Any]:
+        """Bounds on the quantiles' errors (0 while exact; see :mod:`.sketch`)."""
+        out: dict[str, Any] = {}
+        if self.sketch is not None:
+            e = self.sketch.value_error(q).max(axis=0)
+            out["headline"] = {k: _json(v) for k, v in zip(self.keys, e)}
+        if self.fan:
+            out["annual"] = {k: _json(sk.value_error(FAN_QUANTILES).max()) for k, sk in self.fan.items()}
+        return out
+
+
 def _json(v: float) -> float | None:
     v = float(v)
     return None if not np.isfinite(v) else v
@@ -91,46 +169,81 @@ class SimulationResult(Result):
     relief_source: str = ""
     stress: str = "hard"
     chunk_size: int = 8192
+    #: Running summary (moments, counts, sketches); per-draw arrays are kept only
+    #: when ``headline`` is not empty (see :func:`tradepact.studies.simulate`).
+    stream: StreamSummary | None = field(default=None, repr=False)
+
+    @property
+    def figures(self) -> tuple[str, ...]:
+        """Names of the headline figures."""
+        return tuple(self.headline) if self.headline else (self.stream.keys if self.stream else ())
+
+    @property
+    def draws_kept(self) -> bool:
+        """Whether every draw's inputs and figures are kept (quantiles then exact)."""
+        return bool(self.headline) or self.n_draws == 0
+
+    @property
+    def fan_keys(self) -> tuple[str, ...]:
+        """Annual series with fan-chart quantiles: kept ones, then streamed ones."""
+        streamed = self.stream.fan_keys if self.stream is not None else ()
+        return tuple(self.annual) + tuple(k for k in streamed if k not in self.annual)
 
     def quantiles(self, q: Sequence[float] = (0.05, 0.5, 0.95),
                   keys: Iterable[str] | None = None) -> pd.DataFrame:
-        """Quantiles of headline figures (rows) — ``inf`` years mean "never"."""
-        keys = list(keys) if keys is not None else list(self.headline)
-        data = {k: _quantile(k, self.headline[k], q) for k in keys}
+        """Quantiles of headline figures (rows) — ``inf`` years mean "never".
+        Exact when the draws are kept, else from the run's sketch (error bounds:
+        :meth:`quantile_errors`)."""
+        keys = list(keys) if keys is not None else list(self.figures)
+        if self.headline:
+            data = {k: _quantile(k, self.headline[k], q) for k in keys}
+        else:
+            data = self.stream.quantiles(keys, q)
         return pd.DataFrame(data, index=[_qname(x) for x in q]).T
+
+    def quantile_errors(self, q: Sequence[float] = (0.05, 0.5, 0.95)) -> dict[str, Any]:
+        """Largest error bound of the sketched quantiles, by figure and by fan
+        series (``{}`` when every quantile is exact)."""
+        if self.stream is None:
+            return {}
+        errs = self.stream.errors(q)
+        if self.headline:
+            errs.pop("headline", None)
+        if errs.get("annual") is not None:
+            errs["annual"] = {k: v for k, v in errs["annual"].items() if k not in self.annual}
+        return {k: v for k, v in errs.items() if v}
 
     @cached_property
     def mean(self) -> dict[str, float]:
+        if not self.headline:
+            return dict(zip(self.stream.keys, map(float, self.stream.moments.means())))
         return {k: float(np.nanmean(v)) if not np.isnan(v).all() else float("nan")
                 for k, v in self.headline.items()}
 
     def standard_error(self, key: str) -> float:
         """Monte Carlo standard error of the mean of a headline figure."""
+        if not self.headline:
+            return float(self.stream.moments.standard_errors()[self.stream.keys.index(key)])
         x = self.headline[key][~np.isnan(self.headline[key])]
         return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else float("nan")
 
     @cached_property
     def probabilities(self) -> dict[str, float]:
-        h = self.headline
-        return {
-            "investor_recoups_within_horizon": float(np.mean(np.isfinite(h["recoup_year"]))),
-            "equity_recouped_within_horizon": float(np.mean(np.isfinite(h["profit_split_switch_year"]))),
-            "any_year_over_capacity": float(np.mean(self.over_capacity_any)),
-            "investor_npv_negative": float(np.mean(h["investor_npv_usd_bn"] < 0)),
-            "investor_better_off_than_no_deal": float(np.mean(h["investor_surplus_usd_bn"] >= 0)),
-            "host_better_off_than_no_deal": float(np.mean(h["host_surplus_usd_bn"] >= 0)),
-            "both_better_off": float(np.mean((h["investor_surplus_usd_bn"] >= 0)
-                                             & (h["host_surplus_usd_bn"] >= 0))),
-        }
+        counts = (probability_counts(self.headline, self.over_capacity_any) if self.headline
+                  else self.stream.counts)
+        return {k: c / self.n_draws for k, c in counts.items()}
 
     def probability_standard_errors(self) -> dict[str, float]:
         return {k: float(np.sqrt(p * (1 - p) / self.n_draws)) for k, p in self.probabilities.items()}
 
     def fan(self, key: str, q: Sequence[float] = FAN_QUANTILES) -> pd.DataFrame:
         """Quantiles of an annual series by year (rows: years; columns: p5 … p95)."""
-        if key not in self.annual:
-            raise KeyError(f"{key!r} was not kept; kept: {', '.join(self.annual)}")
-        band = np.quantile(self.annual[key], q, axis=0)
+        if key in self.annual:
+            band = np.quantile(self.annual[key], q, axis=0)
+        elif self.stream is not None and key in self.stream.fan_keys:
+            band = self.stream.fan_quantiles(key, q).T
+        else:
+            raise KeyError(f"{key!r} was neither kept nor streamed; available: {', '.join(self.fan_keys)}")
         return pd.DataFrame(band.T, index=pd.Index(self.years.astype(int), name="year"),
                             columns=[_qname(x) for x in q])
 
@@ -138,6 +251,10 @@ class SimulationResult(Result):
 
     def frame(self) -> pd.DataFrame:
         """One row per draw: the drawn inputs and the headline figures."""
+        if not self.draws_kept:
+            raise TradepactError(
+                f"{self.name}: the {self.n_draws:,} draws were summarised, not kept",
+                expected="simulate(..., keep_draws=True) for a table of every draw")
         data = {"draw": np.arange(self.n_draws)}
         data.update(self.inputs)
         data.update(self.headline)
@@ -159,11 +276,14 @@ class SimulationResult(Result):
             "probabilities": self.probabilities,
             "probability_standard_errors": self.probability_standard_errors(),
         }
+        errors = self.quantile_errors()
+        if errors:
+            out["quantile_error_bounds"] = errors
         if fans:
             out["annual_quantiles"] = {
                 k: {"year": [int(y) for y in self.years],
                     **{c: [_json(x) for x in col] for c, col in self.fan(k).items()}}
-                for k in self.annual}
+                for k in self.fan_keys}
         return out
 
     def compare(self, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:

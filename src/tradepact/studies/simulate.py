@@ -17,6 +17,7 @@ r"""The Monte Carlo study: the distribution of outcomes of a pledge design.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputFileError, Location, ScenarioError, TradepactError, with_value
-from ..core.parameters import ParameterNode, ParameterUse, default_parameters
+from ..core.parameters import ParameterNode, ParameterUse
+from ..resolve.measures import policy_parameters
 from ..core.scenario import SCENARIO_ROOT, EmpiricalDistSpec, Scenario
 from ..core.yamlio import load_yaml_file
 from ..macro.shocks import ShockSpec
@@ -172,79 +174,76 @@ class _Plan:
     fan: tuple[str, ...] = ()
 
 
-#: Tariff relief figures by year, the same in every draw: computed once per
-#: (engine result, years) in each process, not in every chunk.
-_RELIEF_ROWS: dict[tuple[int, tuple[int, ...]], tuple[Any, np.ndarray, np.ndarray, str]] = {}
+#: The relief stream without its withdrawal probability, and the mean annual
+#: tariff savings, per (engine result, years, incidence): the same in every
+#: draw, computed once per run in each process instead of in every chunk.
+_RELIEF: dict[tuple, tuple[Any, Any, float]] = {}
+#: Headline figures of the NumPy path, in its order, per scenario (one point evaluation).
+_KEYS: dict[tuple[str, int], tuple[str, ...]] = {}
 
 
-def _relief_rows(resolved: Any) -> tuple[np.ndarray, np.ndarray, str]:
-    from .assess import tariff_relief_of
+def _relief_of(resolved: Any, relief: Any) -> tuple[Any, float]:
+    """The chunk's relief stream (``relief`` if given) and the mean annual tariff savings."""
+    from .assess import stream_of, tariff_relief_of
     rel = tariff_relief_of(resolved)
     years = tuple(int(y) for y in resolved.vehicle.years)
-    key = (id(rel), years)
-    hit = _RELIEF_ROWS.get(key)
+    p = resolved.parties
+    inc = dict(p.incidence) if isinstance(p.incidence, dict) else {"default": p.incidence}
+    shared = all(np.ndim(v) == 0 for v in inc.values())
+    key = (id(rel), years, tuple(sorted((k, float(v)) for k, v in inc.items()))) if shared else None
+    hit = _RELIEF.get(key) if key is not None else None
     if hit is None or hit[0] is not rel:
-        y = np.asarray(years)
-        savings = rel.series("tariff_savings_usd_bn", y, partner=rel.partner)
-        forgone = rel.series("us_revenue_forgone_usd_bn", y)
-        if np.isnan(savings).any() or np.isnan(forgone).any():
-            raise ValueError("the tariff relief does not cover every modelled year")
-        hit = (rel, savings, forgone, f"tariff engine: regime {rel.regimes[0]} against {rel.regimes[1]}")
-        if len(_RELIEF_ROWS) > 16:
-            _RELIEF_ROWS.clear()
-        _RELIEF_ROWS[key] = hit
-    return hit[1], hit[2], hit[3]
+        base = stream_of(dataclasses.replace(resolved, parties=dataclasses.replace(p, withdrawal=0.0)))
+        per_year = float(np.mean(rel.series("tariff_savings_usd_bn", np.asarray(years), partner=rel.partner)))
+        hit = (rel, base, per_year)
+        if key is not None:
+            if len(_RELIEF) > 32:
+                _RELIEF.clear()
+            _RELIEF[key] = hit
+    stream = relief if relief is not None else dataclasses.replace(hit[1],
+                                                                   annual_withdrawal_probability=p.withdrawal)
+    return stream, hit[2]
 
 
-def _fused_chunk(plan: _Plan, resolved: Any, m: int) -> dict[str, Any] | None:
-    """The chunk through the fused kernel (:mod:`tradepact.vehicle.kernel`), or
-    ``None`` when numba is missing or a kept series is not one the kernel keeps."""
-    from ..negotiation.parties import ReliefStream
-    from ..vehicle import kernel
+def _headline_keys(plan: _Plan, tree: ParameterNode) -> tuple[str, ...]:
+    """The headline figures the NumPy path returns, in its order (one point evaluation)."""
+    key = (plan.scenario.name, id(tree))
+    if key not in _KEYS:
+        out = evaluate(resolve(plan.scenario, tree, stress=plan.stress), relief=plan.relief)
+        ccy = out.resolved.position.currency.lower()
+        _KEYS[key] = tuple(out.headline) + (f"peak_annual_cash_outflow_{ccy}_tn", f"total_cash_outflow_{ccy}_tn")
+    return _KEYS[key]
+
+
+def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode) -> dict[str, Any] | None:
+    """The chunk through the fused kernel (:mod:`tradepact.negotiation.kernel`), or
+    ``None`` when numba is missing, or a kept series or a headline figure is
+    not one the kernel computes."""
+    from ..negotiation import kernel
     series = tuple(dict.fromkeys(plan.keep_annual + plan.fan))
     if not kernel.AVAILABLE or any(k not in kernel.ANNUAL for k in series):
         return None
-    p = resolved.parties
-    savings, forgone, source = _relief_rows(resolved)
-    if plan.relief is not None:
-        stream, source = plan.relief, plan.relief.source
-    else:
-        inc = np.asarray(p.incidence, float)
-        stream = ReliefStream(savings[None, :] * (inc[:, None] if inc.ndim else float(inc)), forgone[None, :],
-                              p.withdrawal, source)
-    veh = resolved.vehicle
+    veh, p = resolved.vehicle, resolved.parties
+    ccy = resolved.position.currency.lower()
+    lcu = {f"peak_annual_cash_outflow_{ccy}_tn": "peak_annual_cash_outflow_lcu_tn",
+           f"total_cash_outflow_{ccy}_tn": "total_cash_outflow_lcu_tn"}
+    special = {"pledge_usd_bn", "cash_pledge_usd_bn", "tariff_savings_usd_bn_per_year"}
+    keys = _headline_keys(plan, tree)
+    if any(k not in kernel.FIGURES and k not in special and k not in lcu for k in keys):
+        return None
+    stream, per_year = _relief_of(resolved, plan.relief)
     figures, annual, over = kernel.evaluate(veh, resolved.position, p.investor, p.host, stream, m, series)
     amounts = [np.broadcast_to(np.asarray(t.amount_usd_bn, float), (m,)) for t in veh.tranches]
     zero = np.zeros(m)
-    ccy = resolved.position.currency.lower()
-
-    def full(x: Any) -> np.ndarray:
-        return np.broadcast_to(np.asarray(x, float), (m,)).copy()
-
-    f = figures
-    headline = {
+    extra = {
         "pledge_usd_bn": sum(amounts, zero),
         "cash_pledge_usd_bn": sum((a for a, t in zip(amounts, veh.tranches) if t.instrument == "cash_equity"), zero),
-        **{k: f[k] for k in ("peak_annual_cash_outflow_usd_bn", "peak_annual_reserve_funded_outflow_usd_bn",
-                             "years_to_disburse", "investor_npv_usd_bn", "investor_npv_public_usd_bn",
-                             "investor_terminal_value_usd_bn", "investor_irr", "recoup_year")},
-        "profit_split_switch_year": f["profit_split_switch_year"],
-        **{k: f[k] for k in ("host_distributions_usd_bn", "max_outflow_to_reserve_income",
-                             "max_outflow_to_current_account", "max_outflow_to_reserves", "max_outflow_to_gdp",
-                             "years_over_capacity", "min_reserves_usd_bn", "reserves_gap_end_usd_bn")},
-        "tariff_savings_usd_bn_per_year": full(savings.mean()),
-        **{k: f[k] for k in ("deal_npv_investor_usd_bn", "deal_npv_host_usd_bn", "investor_surplus_usd_bn",
-                             "host_surplus_usd_bn", "investor_tariff_savings_usd_bn", "investor_returns_usd_bn",
-                             "investor_cash_cost_usd_bn", "investor_post_horizon_usd_bn",
-                             "investor_stress_penalty_usd_bn", "investor_excess_over_capacity_pv_usd_bn",
-                             "host_investment_value_usd_bn", "host_distributions_value_usd_bn",
-                             "host_post_horizon_usd_bn", "host_revenue_forgone_usd_bn")},
-        f"peak_annual_cash_outflow_{ccy}_tn": f["peak_annual_cash_outflow_lcu_tn"],
-        f"total_cash_outflow_{ccy}_tn": f["total_cash_outflow_lcu_tn"],
+        "tariff_savings_usd_bn_per_year": np.full(m, per_year),
     }
+    headline = {k: extra[k] if k in extra else figures[lcu.get(k, k)] for k in keys}
     return {"headline": headline, "annual": {k: annual[k] for k in plan.keep_annual},
             "fan": {k: annual[k] for k in plan.fan}, "over_capacity_any": over,
-            "years": veh.years, "relief_source": source}
+            "years": veh.years, "relief_source": stream.source}
 
 
 def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
@@ -252,13 +251,13 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     the fan-chart series ``(m, n_years)`` to stream."""
     m = stop - start
     draws = plan.shock.sample(plan.seed, start, stop) if plan.shock.k else {}
-    tree = plan.tree if plan.tree is not None else default_parameters()
+    tree = plan.tree if plan.tree is not None else policy_parameters()
     try:
         resolved = resolve(plan.scenario, tree, draws=draws, stress=plan.stress)
     except TradepactError as exc:
         raise type(exc)(f"{exc} (a Monte Carlo draw in {start}-{stop - 1} made an input invalid: "
                         "narrow or truncate its distribution)") from None
-    fused = _fused_chunk(plan, resolved, m)
+    fused = _fused_chunk(plan, resolved, m, tree)
     if fused is not None:
         return {"inputs": draws, **fused, "provenance": resolved.provenance}
     # The NumPy engines (without numba, or for series the kernel does not keep).

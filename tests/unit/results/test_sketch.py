@@ -1,0 +1,79 @@
+"""Streaming summaries against exact NumPy figures on 1e6 draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tradepact.results.sketch import EXACT_MAX, Moments, QuantileSketch
+
+Q = np.array([0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0])
+
+
+def _streams(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Five streams unlike each other: normal, lognormal (skewed), a point mass
+    plus noise, whole-number years with NaN ("never"), and a drift in draw order."""
+    years = rng.integers(2030, 2060, n).astype(float)
+    years[rng.random(n) < 0.2] = np.nan
+    drift = rng.normal(0, 1, n) + np.linspace(0, 3, n)
+    mass = np.where(rng.random(n) < 0.6, 5.0, rng.normal(5, 2, n))
+    return np.column_stack([rng.normal(100, 15, n), rng.lognormal(0, 1, n), mass, years, drift])
+
+
+def _feed(sk: QuantileSketch, x: np.ndarray, chunk: int) -> None:
+    for a in range(0, x.shape[0], chunk):
+        sk.update(x[a:a + chunk])
+
+
+def test_exact_below_the_threshold() -> None:
+    rng = np.random.default_rng(3)
+    x = _streams(EXACT_MAX, rng)
+    sk = QuantileSketch(x.shape[1])
+    _feed(sk, x, 8192)
+    assert sk.exact
+    np.testing.assert_array_equal(sk.quantiles(Q), np.nanquantile(x, Q, axis=0))
+    np.testing.assert_array_equal(sk.value_error(Q), 0.0)
+
+
+def test_sketch_within_its_stated_error_on_1e6_draws() -> None:
+    rng = np.random.default_rng(20251114)
+    n = 1_000_000
+    x = _streams(n, rng)
+    sk = QuantileSketch(x.shape[1])
+    _feed(sk, x, 8192)
+    assert not sk.exact
+    got, err = sk.quantiles(Q), sk.value_error(Q)
+    exact = np.nanquantile(x, Q, axis=0, method="inverted_cdf")
+    inside = np.isfinite(err)
+    assert inside[1:-1].all()                           # every interior quantile has a bound
+    assert np.all(np.abs(got - exact)[inside] <= err[inside] * (1 + 1e-12))
+    # the bound is a useful one: half a bin of twice the first 65,536 values' range
+    span = np.nanmax(x[:EXACT_MAX], axis=0) - np.nanmin(x[:EXACT_MAX], axis=0)
+    real = [0, 1, 2, 4]
+    assert np.all(err[1:-1, real] <= span[real] / sk.bins + 1e-12)
+    # whole-number years get unit bins centred on whole numbers: exact
+    np.testing.assert_array_equal(got[:, 3], exact[:, 3])
+    # extremes come back exactly
+    np.testing.assert_array_equal(got[-1], np.nanmax(x, axis=0))
+
+
+def test_split_between_processes_changes_nothing() -> None:
+    rng = np.random.default_rng(9)
+    x = _streams(300_000, rng)
+    a, b = QuantileSketch(x.shape[1]), QuantileSketch(x.shape[1])
+    _feed(a, x, 8192)
+    _feed(b, x, 8192)
+    np.testing.assert_array_equal(a.quantiles(Q), b.quantiles(Q))
+
+
+@pytest.mark.parametrize("chunk", [1000, 65_536])
+def test_moments_match_numpy(chunk: int) -> None:
+    rng = np.random.default_rng(5)
+    x = _streams(400_000, rng)
+    m = Moments(x.shape[1])
+    for a in range(0, x.shape[0], chunk):
+        m.update(x[a:a + chunk])
+    np.testing.assert_allclose(m.means(), np.nanmean(x, axis=0), rtol=1e-12)
+    count = (~np.isnan(x)).sum(axis=0)
+    se = np.nanstd(x, axis=0, ddof=1) / np.sqrt(count)
+    np.testing.assert_allclose(m.standard_errors(), se, rtol=1e-9)
