@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install clean data serve fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,20 @@ run: install
 test: run
 	$(BIN)/python -m pytest
 
+serve: install
+	$(BIN)/python -c "import fastapi, uvicorn, plotly, swagger_ui_bundle" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[web]"
+	$(BIN)/tradepact serve
+
+# Property-based fuzzing of scenario files: 100,000 examples (a few hours);
+# `make test` runs the same suite with a fixed small number (profile "ci").
+fuzz: install
+	TRADEPACT_FUZZ_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider --hypothesis-show-statistics
+
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+data: install
+	$(BIN)/python scripts/build_data.py
 
 clean:
 	rm -rf $(VENV) tradepact-report .pytest_cache

@@ -19,26 +19,45 @@ Overlay semantics: ``PATH: VALUE`` replaces the parameter on every date;
 over the half-open range only, after which the shipped value resumes.
 Ranges of one path may not overlap. The whole overlay is validated before
 any parameter is changed.
+
+Validation (one place per rule; the bounds live in :mod:`.limits`): every
+number is finite and never a boolean or a string; years and dates lie in
+the documented range; tranche names are unique within a file; ``remove:``
+takes a real boolean; a ``base:`` chain is at most ``MAX_BASE_CHAIN`` long.
+Errors after a merge name the file and line that wrote the value (the child
+or a base), and a tranche by its name. ``base:`` and empirical ``file:``
+paths resolve relative to the file naming them and may not leave its folder
+tree (symlinks resolved) unless the folder is allowed (:func:`allow_paths`,
+``--allow-path``); the reading and merging of files lives in :mod:`.scenario_files`.
+
+This module is longer than 400 lines: it is the whole scenario format (one
+pydantic model per documented key, the JSON Schema's source) and its loader.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
-    BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, create_model, field_validator,
-    model_validator,
+    BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Strict, Tag, ValidationError, create_model,
+    field_validator, model_validator,
 )
+
+from . import limits
 
 from .dates import MIN_DATE, Interval
 from .instruments import ALL_TERMS, Funding, Instrument
 from .errors import Location, ParameterError, ScenarioError, with_value
 from .parameters import Parameter, ParameterNode
 from .references import Reference
-from .yamlio import LineDict, LineList, load_yaml_file, validation_error
+from .scenario_files import (  # noqa: F401 - re-exported: the scenario API
+    TrancheLocation, _check_tranches, _kind, _merge, _own_tranches, allow_paths, checked_path, dotted, locate_in,
+)
+from .yamlio import LineDict, load_yaml_file, validation_error
 
 SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -46,19 +65,50 @@ _NAME = r"^[a-z0-9_]+(/[a-z0-9_]+)*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+#: A finite number written as a number (not a boolean, not a string).
+Real = Annotated[float, Strict()]
+#: A whole number written as a number (not a boolean, not a string, not 2.0).
+Whole = Annotated[int, Strict()]
+#: A real boolean (``true``/``false``, not ``"false"``, ``yes`` or 1).
+Flag = Annotated[bool, Strict()]
+#: A calendar year in the documented range.
+YearInt = Annotated[int, Strict(), Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)]
+
+
+def _iso_date(v: Any) -> Any:
+    """An ISO date written as text (never an integer read as Unix seconds), in range."""
+    if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+        day = v
+    elif isinstance(v, str):
+        try:
+            day = _dt.date.fromisoformat(v.strip())
+        except ValueError:
+            raise ValueError("an ISO date YYYY-MM-DD") from None
+    else:
+        raise ValueError("an ISO date YYYY-MM-DD written as text (not a number)")
+    if not limits.YEAR_MIN <= day.year <= limits.YEAR_MAX:
+        raise ValueError(f"a date from {limits.YEAR_MIN}-01-01 to {limits.YEAR_MAX}-12-31")
+    return day
+
+
+#: An ISO date in the documented range.
+IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date)]
 
 
 class ParamRef(_Strict):
     """A number taken from a cited parameter, optionally multiplied."""
 
-    param: str = Field(description="Dotted parameter path, e.g. deals.us_kr_2025.cash.amount_usd_bn")
-    times: list[Union[str, float]] = Field(
-        default_factory=list, description="Further factors: parameter paths or numbers")
+    param: str = Field(min_length=1, max_length=300,
+                       description="Dotted parameter path, e.g. deals.us_kr_2025.cash.amount_usd_bn")
+    times: list[Union[str, Real]] = Field(
+        default_factory=list, max_length=16, description="Further factors: parameter paths or numbers")
 
 
-Number = Union[float, ParamRef]
-Year = Union[int, ParamRef]
+Number = Union[Real, ParamRef]
+Year = Union[YearInt, ParamRef]
 
 
 class UpfrontSpec(_Strict):
@@ -74,14 +124,15 @@ class CappedAnnualSpec(_Strict):
 
 class ExplicitSpec(_Strict):
     kind: Literal["explicit"]
-    amounts_usd_bn: dict[int, Annotated[float, Field(ge=0)]] = Field(
+    amounts_usd_bn: dict[YearInt, Annotated[Real, Field(ge=0)]] = Field(
         description="USD bn by calendar year; must add up to the tranche amount")
 
 
 class SelectionWindowSpec(_Strict):
     kind: Literal["selection_window"]
-    deadline: Union[_dt.date, ParamRef] = Field(description="Project-selection deadline")
-    funding_lag_business_days: Union[int, ParamRef] = Field(
+    deadline: Union[IsoDate, ParamRef] = Field(description="Project-selection deadline")
+    funding_lag_business_days: Union[
+        Annotated[Whole, Field(ge=0, le=limits.MAX_FUNDING_LAG_BUSINESS_DAYS)], ParamRef] = Field(
         0, description="Business days to fund a selected project")
     start_year: Year | None = Field(None, description="First year; default: the scenario's start year")
 
@@ -115,7 +166,7 @@ class ProfitSplitSpec(_Strict):
     investor_share_after_recoup: Number
 
 
-Scalar = Union[bool, int, float, str]
+Scalar = Union[Flag, Whole, Real, str]
 OverlayValue = Union[Scalar, dict[str, Union[Scalar, None]]]
 
 
@@ -125,7 +176,7 @@ def _literal(v: Any) -> float | None:
 
 
 class _TruncatableSpec(_Strict):
-    truncate: tuple[float, float] | None = Field(
+    truncate: tuple[Real, Real] | None = Field(
         None, description="Truncate to [low, high] on purpose (inverse-CDF sampling). Without it, "
                           "a distribution that puts more than 0.1 % of its mass outside the "
                           "parameter's unit range is an error; a smaller tail is truncated")
@@ -246,7 +297,7 @@ class CorrelationSpec(_Strict):
 
     between: list[str] = Field(min_length=2, max_length=2,
                                description="Two parameter paths that carry a distribution")
-    rho: float = Field(gt=-1, lt=1, description="Correlation of their normal scores, strictly "
+    rho: Real = Field(gt=-1, lt=1, description="Correlation of their normal scores, strictly "
                                                 "between -1 and 1")
 
     @model_validator(mode="after")
@@ -266,7 +317,7 @@ class TariffsSpec(_Strict):
                                           "would pay without the deal")
     method: Literal["legal", "additive"] = Field(
         "legal", description="Stacking of authorities: the legal rules, or all additive (sensitivity)")
-    response: bool = Field(
+    response: Flag = Field(
         False, description="Let import volumes respond to the rates (partial equilibrium) instead of "
                            "holding them at the shipped trade table's values")
 
@@ -279,7 +330,7 @@ class ScenarioSpec(_Strict):
     description: str = ""
     status: Literal["signed", "proposal", "counterfactual", "user"] = "user"
     base: str | None = Field(None, description="Scenario this one starts from")
-    as_of: _dt.date = Field(description="Date on which every parameter is read")
+    as_of: IsoDate = Field(description="Date on which every parameter is read")
     investor: str = Field("KOR", pattern=r"^[A-Z]{3}$")
     host: str = Field("USA", pattern=r"^[A-Z]{3}$")
     investor_macro: str = Field("kr.macro", description="Parameter folder of the investor economy")
@@ -289,7 +340,7 @@ class ScenarioSpec(_Strict):
     discount_rate: Number = Field(
         default_factory=lambda: ParamRef(param="assumptions.vehicle.investor_discount_rate"))
     profit_split: ProfitSplitSpec
-    tranches: list[TrancheSpec] = Field(min_length=1)
+    tranches: list[TrancheSpec] = Field(min_length=1, max_length=1000)
     parameters: dict[str, OverlayValue] = Field(default_factory=dict)
     tariffs: TariffsSpec = Field(default_factory=TariffsSpec,
                                  description="Tariff regimes with and without the deal")
@@ -326,10 +377,10 @@ class Scenario:
         return load_scenario(Path(text))
 
     def locate(self, loc: tuple[Any, ...]) -> Location:
-        from .yamlio import line_of
-        field = dotted(loc)
-        line = line_of(self.own, loc) if _has(self.own, loc) else None
-        return Location(self.source, line, field)
+        """Where the value at ``loc`` (a path into the merged scenario) was
+        written: the file (this one or a base) and line, and the field as
+        written there, a tranche also by its name."""
+        return locate_in(self.raw if self.raw is not None else self.own, loc, self.source)
 
     def reference(self, field: str) -> Reference:
         return Reference(title=f"Scenario {self.spec.name}: {self.spec.title}",
@@ -357,6 +408,11 @@ class Scenario:
                         raise with_value(f"bad date range: {exc}", location=loc, value=key,
                                          expected="'YYYY-MM-DD' or 'START.STOP' (STOP exclusive)",
                                          cls=ScenarioError) from None
+                    ends = [interval.start] + ([interval.stop] if interval.stop is not None else [])
+                    if any(not limits.YEAR_MIN <= d.year <= limits.YEAR_MAX for d in ends):
+                        raise with_value("date out of range", location=loc, value=key,
+                                         expected=f"dates from {limits.YEAR_MIN} to {limits.YEAR_MAX}",
+                                         cls=ScenarioError)
                 param.check_value(value, loc)
                 ranges.append((interval, value))
             ranges.sort(key=lambda r: r[0].start)
@@ -380,13 +436,6 @@ def source_href(source: str) -> str:
         return "tradepact:scenarios/" + p.resolve().relative_to(SCENARIO_ROOT).as_posix()
     except ValueError:
         return p.resolve().as_uri() if p.is_absolute() or p.exists() else "file:" + source
-
-
-def dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for p in loc:
-        out += f"[{p}]" if isinstance(p, int) else (("." if out else "") + str(p))
-    return out
 
 
 def _has(data: Any, loc: tuple[Any, ...]) -> bool:
@@ -413,60 +462,6 @@ def _shipped_path(name: str) -> Path | None:
     return p if p.is_file() else None
 
 
-def _merge_tranches(base: list, child: list, source: str) -> LineList:
-    out = LineList([dict(t) if isinstance(t, dict) else t for t in base])
-    out.lines = list(getattr(base, "lines", [0] * len(base)))
-    index = {t.get("name"): i for i, t in enumerate(out) if isinstance(t, dict)}
-    for j, t in enumerate(child):
-        line = child.lines[j] if isinstance(child, LineList) else None
-        if not isinstance(t, dict) or "name" not in t:
-            raise ScenarioError("each tranche needs a 'name'",
-                                location=Location(source, line, f"tranches[{j}]"))
-        name = t["name"]
-        if t.get("remove"):
-            if name not in index:
-                raise with_value("cannot remove an unknown tranche",
-                                 location=Location(source, line, f"tranches[{j}].remove"),
-                                 value=name, expected="the name of a tranche of the base scenario",
-                                 cls=ScenarioError)
-            out[index[name]] = None
-            continue
-        if name in index and out[index[name]] is not None:
-            merged = LineDict(out[index[name]])
-            for k, v in t.items():
-                if k == "terms" and isinstance(v, dict) and isinstance(merged.get("terms"), dict):
-                    merged[k] = LineDict({**merged["terms"], **v})
-                else:
-                    merged[k] = v
-            merged.lines = dict(getattr(t, "lines", {}))
-            out[index[name]] = merged
-            out.lines[index[name]] = line or 0
-        else:
-            index[name] = len(out)
-            out.append(t)
-            out.lines.append(line or 0)
-    kept = LineList([t for t in out if t is not None])
-    kept.lines = [ln for t, ln in zip(out, out.lines) if t is not None]
-    return kept
-
-
-def _merge(base: LineDict, child: LineDict, source: str) -> LineDict:
-    out = LineDict(base)
-    out.lines = dict(base.lines)
-    for key, value in child.items():
-        if key in ("parameters", "tariffs") and isinstance(value, dict) and isinstance(base.get(key), dict):
-            merged = LineDict({**base[key], **value})
-            merged.lines = {**getattr(base[key], "lines", {}), **getattr(value, "lines", {})}
-            out[key] = merged
-        elif key == "tranches" and isinstance(value, list) and isinstance(base.get(key), list):
-            out[key] = _merge_tranches(base[key], value, source)
-        else:
-            out[key] = value
-        out.lines[key] = child.lines.get(key, 0)
-    out.pop("base", None)
-    return out
-
-
 def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> LineDict:
     """The file's data with its base chain merged in (not yet validated)."""
     source = str(path)
@@ -474,20 +469,31 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> LineDict:
     if not isinstance(data, LineDict):
         raise ScenarioError("a scenario file must be a mapping of keys to values",
                             location=Location(source), expected="keys such as name, title, tranches")
+    _check_tranches(data, source)
+    _own_tranches(data, source)
     base = data.get("base")
     if base is None:
         return data
-    if not isinstance(base, str):
-        raise with_value("'base' must name a scenario", location=Location(source, data.lines.get("base"), "base"),
-                         value=base, expected="a shipped scenario name or a .yaml path", cls=ScenarioError)
-    base_path = _shipped_path(base) if not base.endswith((".yaml", ".yml")) else (path.parent / base)
+    where = Location(source, data.lines.get("base"), "base")
+    if not isinstance(base, str) or not base.strip():
+        raise with_value("'base' must name a scenario", location=where,
+                         value=_kind(base),
+                         expected="a shipped scenario name or a .yaml path", cls=ScenarioError)
+    if len(chain) >= limits.MAX_BASE_CHAIN:
+        raise with_value(f"the chain of bases is longer than {limits.MAX_BASE_CHAIN} files", location=where,
+                         value=base, expected=f"at most {limits.MAX_BASE_CHAIN} scenarios in a base chain",
+                         cls=ScenarioError)
+    if base.endswith((".yaml", ".yml")):
+        base_path: Path | None = checked_path(base, path, where, "base")
+    else:
+        base_path = _shipped_path(base) if len(base) < 200 and re.match(_NAME, base) else None
     if base_path is None or not base_path.is_file():
-        raise with_value("unknown base scenario", location=Location(source, data.lines.get("base"), "base"),
+        raise with_value("unknown base scenario", location=where,
                          value=base, expected="one of " + ", ".join(shipped_scenarios())
                          + " or an existing .yaml path", cls=ScenarioError)
     key = str(base_path.resolve())
     if key in chain:
-        raise with_value("scenario bases form a cycle", location=Location(source, data.lines.get("base"), "base"),
+        raise with_value("scenario bases form a cycle", location=where,
                          value=base, expected="a chain of bases without repeats", cls=ScenarioError)
     return _merge(_read_raw(base_path, chain + (key,)), data, source)
 
@@ -500,7 +506,8 @@ def load_scenario(path: Path | str) -> Scenario:
     try:
         spec = ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
-        raise validation_error(exc, raw, str(p), ScenarioError) from None
+        raise validation_error(exc, raw, str(p), ScenarioError,
+                               locate=lambda loc: locate_in(raw, loc, str(p))) from None
     return Scenario(spec, str(p), raw, own)
 
 
@@ -511,6 +518,47 @@ def shipped_scenario(name: str) -> Scenario:
         raise with_value("unknown scenario", location=Location(field="scenario"), value=name,
                          expected="one of " + ", ".join(shipped_scenarios()), cls=ScenarioError)
     return load_scenario(p)
+
+
+def load_scenario_text(text: str, source: str = "<request>", *, allow_files: bool = False) -> Scenario:
+    """A scenario from YAML text (a web request, a notebook cell). With
+    ``allow_files=False`` the text may name no file: ``base`` only a shipped
+    scenario by name, and no ``empirical`` distribution (they read a file)."""
+    import re
+
+    from .yamlio import line_of, load_yaml_text
+    own = load_yaml_text(text, source)
+    if not isinstance(own, LineDict):
+        raise ScenarioError("a scenario must be a mapping of keys to values", location=Location(source),
+                            expected="keys such as name, title, tranches")
+    _check_tranches(own, source)
+    _own_tranches(own, source)
+    raw: LineDict = own
+    base = own.get("base")
+    if base is not None:
+        where = Location(source, own.lines.get("base"), "base")
+        named = isinstance(base, str) and not base.endswith((".yaml", ".yml")) and len(base) < 200 \
+            and re.match(_NAME, base) is not None
+        base_path = _shipped_path(base) if named else None
+        if base_path is None and not allow_files:
+            raise with_value("'base' must name a shipped scenario", location=where, value=_kind(base),
+                             expected="one of " + ", ".join(shipped_scenarios()) + " (no file paths)",
+                             cls=ScenarioError)
+        if base_path is None:
+            base_path = checked_path(str(base), Path.cwd() / "request.yaml", where, "base")
+        raw = _merge(_read_raw(base_path, (str(base_path.resolve()),)), own, source)
+    if not allow_files:
+        for path, dist in (own.get("uncertainty") or {}).items():
+            if isinstance(dist, dict) and (dist.get("dist") == "empirical" or "file" in dist):
+                raise with_value("a distribution may not read a file here", location=Location(
+                    source, line_of(own, ("uncertainty", path)), f"uncertainty.{path}"), value="empirical",
+                    expected="normal, lognormal, uniform or triangular", cls=ScenarioError)
+    try:
+        spec = ScenarioSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, raw, source, ScenarioError,
+                               locate=lambda loc: locate_in(raw, loc, source)) from None
+    return Scenario(spec, source, raw, own)
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -1,25 +1,51 @@
 """Writing an Assessment to files: JSON, CSV, Excel. Renders only; computes nothing.
 
-Files are written atomically (a temporary file in the same folder, then a
-rename), so a failed write never leaves a half-written file or destroys an
-earlier one; other files in the output folder are left alone.
+A report folder is written **as a whole**: every file goes into a temporary
+sibling folder (``.NAME.tmp-*`` beside the output), which is swapped in for
+the old folder at the end in one atomic step (``renameat2(RENAME_EXCHANGE)``
+on Linux, else two renames). An interrupted run leaves the old report whole;
+a finished one leaves the new report whole. An advisory lock (``flock`` on
+the output's parent folder) makes a second run on the same folder wait
+(up to :data:`~tradepact.core.limits.REPORT_LOCK_WAIT_S` s), then fail with a
+clear message. Temporary files, the Excel writer's included, live inside
+the temporary folder and are removed on every exit path (``SIGKILL`` aside:
+a later run removes what a killed one left). Files in an old report folder
+that tradepact did not write there are carried over into the new one.
+
+JSON is strict: ``allow_nan=False`` everywhere; a figure that cannot be
+computed is ``null`` and named under ``"null_reasons"``.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import fcntl
 import json
+import math
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..core import limits
 from ..core.errors import InputFileError, Location
-from ..results.assessment import Assessment
+
+if TYPE_CHECKING:  # the JSON writer serves every command; pandas loads only with an assessment
+    from ..results.assessment import Assessment
+
+#: Files a report folder holds (anything else found in an old one is carried over).
+REPORT_FILES = ("assessment.json", "headline.csv", "annual.csv", "provenance.csv", "tariffs.csv",
+                "tariff_timeline.csv", "assessment.xlsx", "index.html")
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then move ``tmp`` over ``path``."""
+    """Call ``write(tmp)`` then move ``tmp`` over ``path`` (one file)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -39,20 +65,178 @@ def _umask() -> int:
 
 
 def prepare_dir(out: Path) -> Path:
-    """Create the output folder; refuse a path that is a file."""
-    if out.exists() and not out.is_dir():
-        raise InputFileError("the output path is a file, not a folder", location=Location(str(out)),
-                             expected="a folder path for the report (it is created if missing)")
+    """Check the output path and create its parent; refuse a path that is a file."""
+    out = Path(out)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(f"cannot create the output folder ({exc.strerror})",
+        if out.exists() and not out.is_dir():
+            raise InputFileError("the output path is a file, not a folder", location=Location(str(out)),
+                                 expected="a folder path for the report (it is created if missing)")
+        out.absolute().parent.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:
+        raise InputFileError(f"cannot create the output folder ({getattr(exc, 'strerror', None) or exc})",
                              location=Location(str(out)), expected="a writable folder") from None
     return out
 
 
+# ---------------------------------------------------------------- folder swap and lock
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Make ``new`` the folder at ``out``; afterwards ``new`` holds the old folder (if any)."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    old = new.with_name(new.name + ".old")
+    os.rename(out, old)        # pragma: no cover - kernels without renameat2
+    os.rename(new, out)
+    os.rename(old, new)
+
+
+@contextmanager
+def _locked(parent: Path, out: Path) -> Iterator[None]:
+    """Hold an advisory lock on the output's parent folder while a report is written."""
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + limits.REPORT_LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise InputFileError(
+                        f"another tradepact run is writing a report here and did not finish within "
+                        f"{limits.REPORT_LOCK_WAIT_S:g} s", location=Location(str(out)),
+                        expected="one run per output folder at a time (wait, or choose another --out)"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)   # releases the lock
+
+
+def _stale(parent: Path, name: str) -> list[Path]:
+    return [p for p in parent.glob(f".{name}.tmp-*")]
+
+
+@contextmanager
+def report_folder(out: Path | str) -> Iterator[Path]:
+    """A temporary sibling folder to write a report into, swapped in for ``out``
+    as a whole when the block ends without an error. Errors name ``out``."""
+    out = prepare_dir(Path(out)).absolute()
+    parent = out.parent
+    try:
+        with _locked(parent, out):
+            for p in _stale(parent, out.name):     # left by a killed run
+                shutil.rmtree(p, ignore_errors=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+            saved_tempdir = tempfile.tempdir
+            try:
+                scratch = tmp / ".scratch"
+                scratch.mkdir()
+                tempfile.tempdir = str(scratch)      # the Excel writers' temporary files
+                try:
+                    yield tmp
+                finally:
+                    tempfile.tempdir = saved_tempdir
+                shutil.rmtree(scratch, ignore_errors=True)
+                _carry_over(out, tmp)
+                os.chmod(tmp, 0o777 & ~_umask())
+                _swap_in(tmp, out)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except PermissionError as exc:
+        raise InputFileError(f"cannot write the report ({exc.strerror})", location=Location(str(out)),
+                             expected="a folder you may write to (and its parent)") from None
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.ENAMETOOLONG, errno.ENOTDIR,
+                         errno.EACCES):
+            raise InputFileError(f"cannot write the report ({exc.strerror})", location=Location(str(out)),
+                                 expected="a writable folder with free space") from None
+        raise
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Keep files of an old report folder that tradepact did not write."""
+    if not old.is_dir():
+        return
+    for entry in old.iterdir():
+        if entry.name in REPORT_FILES or (new / entry.name).exists():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True)
+        else:
+            try:
+                os.link(entry, new / entry.name, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+
+
+# ---------------------------------------------------------------- strict JSON
+def strict(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by ``None`` and, if any was,
+    a ``"null_reasons"`` entry (path → reason) at the top of a mapping."""
+    reasons: dict[str, str] = {}
+    out = _clean(obj, "", reasons)
+    if reasons and isinstance(out, dict):
+        out = {**out, "null_reasons": {**out.get("null_reasons", {}), **reasons}}
+    return out
+
+
+def _reason(x: float) -> str:
+    if math.isnan(x):
+        return "cannot be computed (not a number)"
+    return "never reached (infinite)" if x > 0 else "unbounded below (minus infinity)"
+
+
+def _clean(o: Any, path: str, reasons: dict[str, str]) -> Any:
+    if isinstance(o, float) or (hasattr(o, "dtype") and getattr(o, "ndim", 1) == 0):
+        try:
+            x = float(o)
+        except (TypeError, ValueError):
+            return o
+        if not math.isfinite(x):
+            reasons[path or "value"] = _reason(x)
+            return None
+        return x if isinstance(o, float) or getattr(o.dtype, "kind", "") == "f" else o.item()
+    if isinstance(o, dict):
+        return {k: _clean(v, f"{path}.{k}" if path else str(k), reasons) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v, f"{path}[{i}]", reasons) for i, v in enumerate(o)]
+    if hasattr(o, "tolist") and not isinstance(o, (str, bytes)):
+        return _clean(o.tolist(), path, reasons)
+    return o
+
+
+def dumps(obj: Any, **kwargs: Any) -> str:
+    """Strict JSON text of ``obj`` (non-finite numbers become null with a reason)."""
+    kwargs.setdefault("indent", 2)
+    return json.dumps(strict(obj), default=_json_default, allow_nan=False, **kwargs)
+
+
 def assessment_json(assessment: Assessment) -> str:
-    return json.dumps(assessment.to_dict(), indent=2, default=_json_default, allow_nan=False)
+    return dumps(assessment.to_dict())
 
 
 def _json_default(o: Any) -> Any:
@@ -64,19 +248,25 @@ def _json_default(o: Any) -> Any:
 
 
 def write_tables(assessment: Assessment, out: Path) -> list[Path]:
-    """JSON, five CSVs and one Excel workbook of the assessment."""
-    out = prepare_dir(out)
+    """JSON, five CSVs and one Excel workbook of the assessment, written as a whole."""
+    with report_folder(out) as tmp:
+        names = tables_into(assessment, tmp)
+    final = prepare_dir(Path(out))
+    return [final / n for n in names]
+
+
+def tables_into(assessment: Assessment, folder: Path) -> list[str]:
+    """Write the tables into ``folder`` (a report folder being built); their names."""
     headline = assessment.headline_frame()
     annual = assessment.annual_frame()
     provenance = assessment.provenance()
     tariffs = assessment.tariffs_frame()
     timeline = assessment.timeline_frame()
-    written = []
+    written: list[str] = []
 
     def put(name: str, write: Callable[[Path], None]) -> None:
-        path = out / name
-        atomic_write(path, write)
-        written.append(path)
+        write(folder / name)
+        written.append(name)
 
     put("assessment.json", lambda p: p.write_text(assessment_json(assessment), encoding="utf-8"))
     put("headline.csv", lambda p: headline.to_csv(p, index_label="figure"))
@@ -89,7 +279,8 @@ def write_tables(assessment: Assessment, out: Path) -> list[Path]:
         import pandas as pd
         # xlsxwriter writes a workbook several times faster than openpyxl (Excel extra).
         engine = "xlsxwriter" if _has("xlsxwriter") else "openpyxl"
-        with pd.ExcelWriter(p, engine=engine) as xl:
+        kwargs = {"engine_kwargs": {"options": {"in_memory": True}}} if engine == "xlsxwriter" else {}
+        with pd.ExcelWriter(p, engine=engine, **kwargs) as xl:
             headline.to_excel(xl, sheet_name="headline", index_label="figure")
             annual.to_excel(xl, sheet_name="annual", index=False)
             tariffs.to_excel(xl, sheet_name="tariffs", index=False)

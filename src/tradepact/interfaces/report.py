@@ -9,8 +9,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..results.assessment import HEADLINE, Assessment
 from .format import format_value
+from .labels import sector_label
 from .charts import all_charts, rate_timeline_chart
-from .export import atomic_write, prepare_dir, write_tables
+from .export import report_folder, tables_into
 
 
 def _uncertainty_section(simulations: Any) -> dict[str, Any] | None:
@@ -72,7 +73,39 @@ def _tariff_sections(assessment: Assessment) -> list[dict[str, Any]]:
     return out
 
 
-def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = None) -> str:
+def _verdict_section(verdict: Any) -> list[dict[str, Any]] | None:
+    """The verdict block at the top of the report: one card per scenario (optional)."""
+    if verdict is None:
+        return None
+    from ..results.verdict import party_name
+    return [{"v": s, "sides": [(party_name(x.party), x) for x in s.sides],
+             "drivers": s.drivers("investor")} for s in verdict.scenarios]
+
+
+def _evidence_section(evidence: Any) -> dict[str, Any] | None:
+    """Documents, the timeline chart, contradictions and supporting sentences (optional)."""
+    if evidence is None:
+        return None
+    from .charts import evidence_timeline_chart
+    chart = evidence_timeline_chart(evidence.timeline) if evidence.timeline is not None and \
+        evidence.timeline.series else None
+    return {"report": evidence, "chart": chart, "sentences": evidence.sentences()}
+
+
+def _peers_section(assessment: Assessment) -> Any:
+    """The deals side by side when the assessment covers more than one investor."""
+    from ..results.peers import peer_comparison
+    investors = {s.name.split("/")[0] for s in assessment.scenarios}
+    return peer_comparison(assessment) if len(investors) > 1 else None
+
+
+def _peer_columns() -> dict:
+    from ..results.peers import PEER_COLUMNS
+    return PEER_COLUMNS
+
+
+def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = None,
+                verdict: Any = None, evidence: Any = None) -> str:
     """The report; ``simulations`` (a SimulationSet or list of SimulationResult) adds
     the uncertainty section with fan charts, ``zone`` (a ZoneOfAgreement) the
     negotiation section with the frontier chart."""
@@ -82,15 +115,19 @@ def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = 
              [format_value(k, s.headline.get(k)) for s in assessment.scenarios]) for k in HEADLINE]
     return env.get_template("report.html").render(
         a=assessment, rows=rows, charts=all_charts(assessment), tariffs=_tariff_sections(assessment),
-        uncertainty=_uncertainty_section(simulations), negotiation=_zone_section(zone))
+        uncertainty=_uncertainty_section(simulations), negotiation=_zone_section(zone),
+        verdict=_verdict_section(verdict), titles={s.name: s.title for s in assessment.scenarios},
+        sector_label=sector_label, evidence=_evidence_section(evidence), peers=_peers_section(assessment),
+        peer_columns=_peer_columns())
 
 
 def write_report(assessment: Assessment, out: Path | str, *, simulations: Any = None,
-                 zone: Any = None) -> Path:
-    """Write index.html plus JSON/CSV/Excel tables into ``out``; return the HTML path."""
-    out = prepare_dir(Path(out))
-    write_tables(assessment, out)
-    html = render_html(assessment, simulations=simulations, zone=zone)
-    path = out / "index.html"
-    atomic_write(path, lambda p: p.write_text(html, encoding="utf-8"))
-    return path
+                 zone: Any = None, verdict: Any = None, evidence: Any = None) -> Path:
+    """Write index.html plus JSON/CSV/Excel tables into ``out`` as a whole (a
+    temporary sibling folder swapped in at the end, under a lock; see
+    :mod:`.export`); return the HTML path."""
+    html = render_html(assessment, simulations=simulations, zone=zone, verdict=verdict, evidence=evidence)
+    with report_folder(out) as tmp:
+        tables_into(assessment, tmp)
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+    return Path(out) / "index.html"

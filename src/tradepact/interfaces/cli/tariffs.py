@@ -39,7 +39,7 @@ def _day(text: str) -> str:
 @click.option("--json", "as_json", is_flag=True)
 def regimes(as_json: bool) -> None:
     """Named tariff regimes (a scenario's tariffs.with_deal and tariffs.without_deal)."""
-    from ...io.tariff_data import default_tariff_system
+    from ...resolve.tariff_files import default_tariff_system
     system = default_tariff_system()
     rows = [{"name": r.name, "default": r.name == system.default_regime, "description": r.description,
              "enable": list(r.enable), "disable": list(r.disable)} for r in system.regimes.values()]

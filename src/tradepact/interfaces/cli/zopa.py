@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 import click
 
+from ...core import limits
 from ...core.errors import Location, with_value
+from . import allow_path_option
 from .progress import progress_bar
 
 
@@ -24,10 +26,14 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 
 def _floats(text: str, option: str) -> list[float]:
     try:
-        return [float(x) for x in text.replace(":", ",").split(",") if x.strip()]
+        values = [float(x) for x in text.replace(":", ",").split(",") if x.strip()]
     except ValueError:
-        raise with_value("not a number", location=Location(field=option), value=text,
+        raise with_value("not a number", location=Location(field=option), value=text[:40],
                          expected="numbers such as 0.5 or 5:120") from None
+    if not all(math.isfinite(v) for v in values):
+        raise with_value("a number that is not finite", location=Location(field=option), value=text[:40],
+                         expected="finite numbers such as 0.5 or 5:120")
+    return values
 
 
 def _design_values(items: tuple[str, ...], option: str, count: int) -> dict[str, list[float]]:
@@ -50,37 +56,49 @@ def _design_values(items: tuple[str, ...], option: str, count: int) -> dict[str,
               help="Proposal to place against the frontier; repeatable. Default: the four shipped scenarios.")
 @click.option("--fix", multiple=True, metavar="DIM=VALUE", help="Hold a design dimension fixed; repeatable.")
 @click.option("--bounds", multiple=True, metavar="DIM=LOW:HIGH", help="Search bounds of a dimension; repeatable.")
-@click.option("--draws", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--draws", type=click.IntRange(min=0, max=limits.MAX_DRAWS), default=0, show_default=True,
               help="Expected payoffs over this many draws of the uncertainty (0: point values).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), default=0, show_default=True)
 @click.option("--uncertainty", default=None, metavar="FILE|NAME",
               help="Uncertainty to draw from with --draws (default: the base's own, else "
                    "us_kr_2025/final_uncertain).")
 @click.option("--stress", type=click.Choice(["hard", "penalty"]), default="hard", show_default=True,
               help="Investor's treatment of years over capacity.")
-@click.option("--refine", type=click.IntRange(min=0), default=8, show_default=True,
+@click.option("--refine", type=click.IntRange(min=0, max=limits.MAX_REFINE), default=8, show_default=True,
               help="Frontier points refined by the optimiser (0: grid only).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Dask LocalCluster workers.")
+@click.option("--workers", type=click.IntRange(min=1, max=limits.MAX_WORKERS), default=None,
+              help="Dask LocalCluster workers.")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Run on the Dask cluster at ADDRESS.")
 @click.option("--json", "as_json", is_flag=True, help="Print the frontier and proposals as JSON.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Also write a report with the frontier chart to this folder.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--max-memory", default=None, metavar="SIZE",
+              help="Refuse runs estimated to need more memory (e.g. 4GB; default: half the machine's RAM).")
+@allow_path_option
 def zopa_cmd(base: str, proposals: tuple[str, ...], fix: tuple[str, ...], bounds: tuple[str, ...], draws: int,
              seed: int, uncertainty: str | None, stress: str, refine: int, workers: int | None,
-             scheduler: str | None, as_json: bool, out: Path | None, no_progress: bool) -> None:
+             scheduler: str | None, as_json: bool, out: Path | None, no_progress: bool,
+             max_memory: str | None) -> None:
     """Zone of possible agreement, Pareto frontier, and where each proposal lies."""
+    from ...core.scenario import Scenario
     from ...studies.assess import DEFAULT_SCENARIOS
+    from ...studies.budget import check_memory, estimate_years, parse_size, zopa_bytes
     from ...studies.zopa import find_zopa
     fixed = {k: v[0] for k, v in _design_values(fix, "--fix", 1).items()}
     given = {k: (v[0], v[1]) for k, v in _design_values(bounds, "--bounds", 2).items()}
+    limit = parse_size(max_memory)
+    check_memory(zopa_bytes(draws, estimate_years([Scenario.load(base)]), refine), limit,
+                 f"a zone of agreement over {draws:,} draws with {refine} refined points",
+                 "fewer --draws (expected payoffs converge slowly beyond a few thousand) or a lower --refine")
     names = proposals or DEFAULT_SCENARIOS
     with progress_bar("pricing designs", not no_progress and draws > 1) as bar:
         zone = find_zopa(base, fix=fixed, bounds=given, proposals=names, n_draws=draws, seed=seed,
                          uncertainty_from=uncertainty, stress_treatment=stress, refine=refine, workers=workers,
                          scheduler=scheduler, progress=bar, with_assessment=out is not None)
     if as_json:
-        click.echo(json.dumps(zone.to_dict(), indent=2, allow_nan=False))
+        from ..export import dumps
+        click.echo(dumps(zone.to_dict()))
     else:
         from rich.console import Console
         from rich.table import Table
