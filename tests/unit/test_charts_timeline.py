@@ -75,7 +75,7 @@ def test_chart_of_the_shipped_timeline():
     import datetime as dt
 
     from tradepact.tariffs import rate_timeline
-    from tradepact.io.tariff_data import default_schedule, default_tariff_system, load_trade_table
+    from tradepact.resolve.tariff_files import default_schedule, default_tariff_system, load_trade_table
 
     system = default_tariff_system()
     f = rate_timeline(system.regime("enacted"), load_trade_table().imports, system=system,

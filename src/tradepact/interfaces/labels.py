@@ -15,7 +15,7 @@ from ..results.verdict import party_name
 
 @lru_cache(maxsize=1)
 def _sector_labels() -> dict[str, str]:
-    from ..io.tariff_data import default_tariff_system
+    from ..resolve.tariff_files import default_tariff_system
     labels = dict(default_tariff_system().groups.sector_labels)
     labels.setdefault("all", "All sectors")
     labels.setdefault("cars_and_parts", "Cars and car parts")
@@ -43,7 +43,7 @@ def scenario_title(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _partner_names() -> dict[str, str]:
-    from ..io.tariff_data import default_tariff_system
+    from ..resolve.tariff_files import default_tariff_system
     frame = default_tariff_system().partners.partners
     return dict(zip(frame["iso3"].to_list(), frame["name"].to_list()))
 

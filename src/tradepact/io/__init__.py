@@ -8,8 +8,6 @@ _EXPORTS = {
     **dict.fromkeys(("Column1Schedule", "ScheduleError", "parse_rate", "parse_special"), ".hts"),
     **dict.fromkeys(("Concordance", "load_baci", "load_baci_country_codes", "load_census_country_codes",
                      "load_census_imports", "load_comtrade_bulk", "load_hs_concordance"), ".loaders"),
-    **dict.fromkeys(("TradeTable", "default_schedule", "default_tariff_system", "load_hs_groups",
-                     "load_measures", "load_tariff_system", "load_trade_table"), ".tariff_data"),
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -86,7 +86,7 @@ def _graft(system: TariffSystem) -> ParameterNode:
 
 def policy_parameters() -> ParameterNode:
     """The shipped parameter tree with the tariff measures grafted in at ``us.tariffs``."""
-    from ..io.tariff_data import default_tariff_system
+    from .tariff_files import default_tariff_system
     return _policy(default_tariff_system())
 
 

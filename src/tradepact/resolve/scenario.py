@@ -1,12 +1,12 @@
 """Scenario + parameters → engine inputs, recording where every number came from.
 
-This package is the only reader of parameters. It turns the scenario format
+The :mod:`tradepact.resolve` package is the only reader of parameters. It turns the scenario format
 into engine objects (the vehicle, the investor's macro position, both
 parties' payoff terms, the tariff engine's inputs) and reads every number
 through a :class:`ParameterReader` (shipped or overridden parameters) or from
 the scenario file itself; both are recorded as
 :class:`~tradepact.core.parameters.ParameterUse` so an assessment can cite
-each input. :mod:`.uncertainty` reads the distributions of a scenario's
+each input. :mod:`tradepact.resolve.uncertainty` reads the distributions of a scenario's
 uncertain parameters the same way.
 """
 
@@ -58,7 +58,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "year": (limits.YEAR_MIN, limits.YEAR_MAX, limits.year_range_text()),
     "funding_lag_business_days": (0, limits.MAX_FUNDING_LAG_BUSINESS_DAYS,
                                   f"0 to {limits.MAX_FUNDING_LAG_BUSINESS_DAYS} business days"),
-    "fx_reserves_usd_bn": (0, np.inf, "reserves of 0 or more (USD bn)"),
+    "fx_reserves_usd_bn": (1e-9, np.inf, "reserves above 0 (USD bn; the stress ratios divide by them)"),
 }
 
 #: Investor-economy inputs read once, on the scenario's ``as_of`` date (starting levels).
@@ -384,7 +384,7 @@ def resolve(scenario: Scenario, tree: ParameterNode | None = None, *,
     position = r.macro(years)
     parties = r.parties(vehicle.discount_rate, stress)
     design = r.design(vehicle)
-    tariffs, trade_uses = relief_inputs(scenario, r.reader)
+    tariffs, trade_uses = relief_inputs(scenario, r.reader, start_year=int(start))
     drawn = {p: np.asarray(v, float) for p, v in (draws or {}).items() if p in measure_paths_in([p])}
     provenance = r.reader.uses + tuple(r.literals) + tariffs.provenance() + trade_uses
     return ResolvedScenario(scenario, vehicle, position, provenance, tree, tariffs, parties, design,

@@ -22,9 +22,9 @@ from ..tariffs.measures import (
     MeasureSet, Regime, TariffMeasure, TariffSystem, _MeasureFile, _SourcesFile, _SystemFile,
 )
 from ..tariffs.scope import HSGroups, ProductList
-from .codes import CODES_ROOT, PartnerTable, load_partner_table, read_code_csv
-from .frame import ImportFrame
-from .hts import Column1Schedule
+from ..io.codes import CODES_ROOT, PartnerTable, load_partner_table, read_code_csv
+from ..io.frame import ImportFrame
+from ..io.hts import Column1Schedule
 
 POLICY = Path(__file__).resolve().parent.parent / "policy"
 TARIFF_ROOT = POLICY / "us" / "tariffs"
@@ -70,7 +70,7 @@ def load_hs_groups(root: Path = CODES_ROOT) -> HSGroups:
 
 def _sector_codes(sectors: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """HTS10 -> sector through the shipped HS10 → NAICS concordance (longest NAICS prefix wins)."""
-    from .shipped import concordance
+    from ..io.shipped import concordance
     conc = concordance().select("hs10", "naics6")
     out: dict[str, str] = {}
     for length in sorted({len(p) for ps in sectors.values() for p in ps}, reverse=True):
@@ -84,7 +84,7 @@ def _sector_codes(sectors: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 def _product_lists() -> dict[str, ProductList]:
     """The product lists of the shipped data (``make data``), by name."""
-    from .shipped import product_lists
+    from ..io.shipped import product_lists
     df = product_lists()
     out = {}
     for (name,), part in df.partition_by("list", as_dict=True).items():
@@ -201,7 +201,7 @@ def default_tariff_system() -> TariffSystem:
 def default_schedule() -> Column1Schedule:
     """The HTS column-1 schedule over time, from the shipped data (``make data``:
     the 2025 basic edition and the 2025-2026 revisions)."""
-    from .shipped import DATA_ROOT, hts_lines, hts_special
+    from ..io.shipped import DATA_ROOT, hts_lines, hts_special
     return Column1Schedule.from_dated(hts_lines(), hts_special(), source=str(DATA_ROOT / "hts.parquet"))
 
 
@@ -236,7 +236,7 @@ AGGREGATES = {"EUN": "EU27"}
 def load_trade_table(*, year: int = 2024) -> TradeTable:
     """US imports for consumption in 2024 by HTS10 and partner (ISO alpha-3; ``EUN`` is the
     EU aggregate, which overlaps the member states that have their own rows, e.g. ``SVK``)."""
-    from .shipped import DATA_ROOT, imports_2024
+    from ..io.shipped import DATA_ROOT, imports_2024
     df = imports_2024()
     flows = df.select(pl.col("hs10").alias("product"), "partner", pl.lit(year).alias("period"),
                       pl.col("customs_value_usd").alias("customs_value"))

@@ -1,7 +1,7 @@
 """The tariff engine's inputs for a scenario: regimes, measures, trade data, firms.
 
 A scenario names two regimes (``tariffs.with_deal`` and ``tariffs.without_deal``);
-the measures come from the shipped files (:mod:`tradepact.io.tariff_data`),
+the measures come from the shipped files (:mod:`tradepact.resolve.tariff_files`),
 the automakers' shares and disclosed costs from the ``trade.firms`` node (one
 folder per firm), and the import-response elasticities from
 ``trade.response``. Inputs are built once per distinct set of values, so the
@@ -19,7 +19,7 @@ from typing import Any
 from ..core.errors import ParameterError, ScenarioError, with_value
 from ..core.parameters import Parameter, ParameterNode, ParameterReader, ParameterUse
 from ..core.scenario import Scenario
-from ..io.tariff_data import default_schedule, default_tariff_system, load_trade_table
+from .tariff_files import default_schedule, default_tariff_system, load_trade_table
 from ..tariffs.relief import ReliefInputs
 from ..tariffs.response import ResponseParams
 from .measures import FIELDS, ROOT, apply_measure_parameters, policy_parameters
@@ -110,10 +110,19 @@ def trade_provenance() -> tuple[ParameterUse, ...]:
     return tuple(uses)
 
 
-def relief_inputs(scenario: Scenario, reader: ParameterReader) -> tuple[ReliefInputs, tuple[ParameterUse, ...]]:
-    """The tariff engine's inputs for ``scenario`` and the provenance of the trade data."""
+def relief_inputs(scenario: Scenario, reader: ParameterReader, *, start_year: int | None = None,
+                  ) -> tuple[ReliefInputs, tuple[ParameterUse, ...]]:
+    """The tariff engine's inputs for ``scenario`` and the provenance of the trade data.
+    ``start_year`` (the resolved first year) must not precede the trade data: the
+    relief of a year is weighted by that year's flows or the latest earlier ones."""
     spec = scenario.spec.tariffs
     system, _, table = _shipped()
+    first = min(table.imports.periods)
+    if start_year is not None and start_year < first:
+        raise with_value("the scenario starts before the trade data that weight the tariff relief",
+                         location=scenario.locate(("start_year",)), value=start_year,
+                         expected=f"a start year of {first} or later (the shipped US imports are for {first})",
+                         cls=ScenarioError)
     for key in ("with_deal", "without_deal"):
         name = getattr(spec, key)
         if name not in system.regimes:

@@ -160,6 +160,11 @@ def uncertainty_model(scenario: Scenario, tree: ParameterNode | None = None, *,
                              expected="a numeric parameter in " + ", ".join(UNIT_RANGES)
                                       + " (years, whole numbers, dates and flags are fixed)",
                              cls=ScenarioError)
+        if uncertainty_from is not None and path not in used:
+            # Another scenario's uncertainty on a parameter this one does not read (e.g. another
+            # investor's macro figures): reported as unused, not drawn.
+            inputs.append(UncertainInput(path, dist.dist, {}, float("nan"), param.unit, None, False))
+            continue
         try:
             point = reader.number(path)
         except ParameterError as exc:
@@ -238,6 +243,9 @@ def uncertainty_model(scenario: Scenario, tree: ParameterNode | None = None, *,
     for j, c in enumerate(spec.correlations):
         cloc = ("correlations", j)
         ids = []
+        skipped = {i.path for i in inputs if not i.used and i.path not in index}
+        if any(p in skipped for p in c.between):
+            continue                     # a correlation with a parameter this scenario does not draw
         for q, p in enumerate(c.between):
             if p not in index:
                 raise with_value("a correlation names a parameter without a distribution",

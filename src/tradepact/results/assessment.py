@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,9 +18,6 @@ from .. import __version__
 from ..core.instruments import describe_schedule
 from ..core.parameters import ParameterUse
 from .base import Result, ResultSet, provenance_frame
-
-if TYPE_CHECKING:
-    from ..studies.assess import Outcome
 
 #: Headline figures: key -> (label, unit, format); interfaces format with the third.
 HEADLINE: dict[str, tuple[str, str, str]] = {
@@ -93,10 +90,24 @@ class ScenarioAssessment(Result):
     sources: tuple[ParameterUse, ...] = field(repr=False)
     tariffs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     tariff_regimes: tuple[str, str] = ("", "")
-    rate_timeline: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Zero-argument function giving the effective rates over time (costly: the
+    #: whole HS10 table priced interval by interval), called on first use only.
+    timeline_of: Any = field(default=None, repr=False, compare=False)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def rate_timeline(self) -> pd.DataFrame:
+        """Effective tariff rates by partner and sector, interval by interval, with and
+        without the deal (see :func:`tradepact.tariffs.rate_timeline`); computed the
+        first time it is asked for (the report and the exported tables ask)."""
+        if "timeline" not in self._memo:
+            self._memo["timeline"] = self.timeline_of() if self.timeline_of is not None else pd.DataFrame()
+        return self._memo["timeline"]
 
     @classmethod
-    def from_outcome(cls, outcome: "Outcome", draw: int = 0) -> "ScenarioAssessment":
+    def from_outcome(cls, outcome: Any, draw: int = 0) -> "ScenarioAssessment":
+        """One draw of a :class:`tradepact.studies.assess.Outcome` (the studies build
+        results; a result never imports a study)."""
         sc = outcome.resolved.scenario
         headline = {k: _scalar(k, v[draw]) for k, v in outcome.headline.items()}
         data: dict[str, Any] = {"year": outcome.years.astype(int)}
@@ -108,7 +119,7 @@ class ScenarioAssessment(Result):
             describe_schedule(t.schedule)) for t in outcome.resolved.vehicle.tranches)
         return cls(sc.name, sc.spec.title, sc.spec.status, sc.spec.description, sc.spec.as_of,
                    sc.source, headline, pd.DataFrame(data), tranches, outcome.provenance,
-                   outcome.relief.frame, outcome.relief.regimes, outcome.rate_timeline)
+                   outcome.relief.frame, outcome.relief.regimes, lambda: outcome.rate_timeline)
 
     def to_dict(self) -> dict[str, Any]:
         annual = [{k: (None if isinstance(v, float) and np.isnan(v) else v)

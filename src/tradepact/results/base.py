@@ -22,7 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ..core.parameters import ParameterUse
 
@@ -39,6 +42,7 @@ def provenance_frame(uses: Iterable[ParameterUse], **extra: str) -> pd.DataFrame
                      "valid_from": u.valid_from.isoformat(), "status": u.status, "note": u.note or "",
                      "reference": ref.short() if ref else "", "href": ref.href if ref else "",
                      "pinpoint": ref.pinpoint if ref else ""})
+    import pandas as pd
     return pd.DataFrame(rows, columns=list(extra) + list(PROVENANCE_COLUMNS))
 
 
@@ -66,8 +70,15 @@ class Result:
         return self.summary()
 
     def _repr_html_(self) -> str:
+        """The comparison as an HTML table; units come from its ``unit`` column or,
+        where the columns have one unit each, from ``attrs["units"]`` in a caption."""
+        import html
         table = self.compare()
-        return f"<p><b>{type(self).__name__}</b></p>" + table.to_html(float_format=lambda v: f"{v:,.4g}")
+        units = table.attrs.get("units") or {}
+        caption = ("<p>Units: " + "; ".join(f"{html.escape(str(k))} in {html.escape(str(v))}"
+                                            for k, v in units.items()) + "</p>") if units else ""
+        return (f"<p><b>{type(self).__name__}</b></p>" + table.to_html(float_format=lambda v: f"{v:,.4g}")
+                + caption)
 
 
 R = TypeVar("R")

@@ -7,10 +7,14 @@ Their JSON is the contract of ``tradepact tariffs rate --json`` and
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ..tariffs.engine import RateExplanation
 from ..tariffs.measures import AUTHORITIES, AUTHORITY_LABELS
@@ -44,6 +48,7 @@ class TariffRate(Result):
         rows = [{"authority": a, "label": AUTHORITY_LABELS[a], "rate": by[a], "unit": "fraction"}
                 for a in AUTHORITIES if by.get(a, 0.0) != 0.0]
         rows.append({"authority": "total", "label": "Total", "rate": self.total_rate, "unit": "fraction"})
+        import pandas as pd
         return pd.DataFrame(rows)
 
     def compare(self) -> pd.DataFrame:
@@ -61,12 +66,22 @@ class TariffRate(Result):
             rows.append({"path": "reference", "date": x.on.isoformat(), "value": None, "unit": "",
                          "valid_from": "", "status": "", "note": "", "reference": ref.short(), "href": ref.href,
                          "pinpoint": ref.pinpoint})
+        import pandas as pd
         return pd.DataFrame(rows, columns=list(PROVENANCE_COLUMNS))
 
     def summary(self) -> str:
         x = self.explanation
         return (f"{x.partner} HS {x.hs} on {x.on}: {x.total_rate:.2%} ("
                 + ", ".join(f"{a} {v:.2%}" for a, v in x.by_authority.items() if v) + ")")
+
+
+def _finite_or_none(x: Any) -> float | None:
+    """A rate for JSON: ``None`` where it is undefined (no trade, so no ETR)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ class EffectiveRates(Result):
 
     def to_dict(self) -> dict[str, Any]:
         rows = [{self.by: r[self.by], "customs_value_usd": float(r["customs_value"]), "duty_usd": float(r["duty"]),
-                 "etr": None if pd.isna(r["etr"]) else float(r["etr"])}
+                 "etr": _finite_or_none(r["etr"])}
                 for r in self.table.to_dict(orient="records")]
         return {"date": self.on.isoformat(), "regime": self.regime, "by": self.by, "rows": rows}
 
@@ -96,6 +111,7 @@ class EffectiveRates(Result):
         return out
 
     def provenance(self) -> pd.DataFrame:
+        import pandas as pd
         return pd.DataFrame([{"path": f"trade data ({self.source})", "date": self.on.isoformat(), "value": None,
                               "unit": "USD", "valid_from": "", "status": "reported",
                               "note": f"regime {self.regime}, stacking {self.method}", "reference": self.source,

@@ -125,12 +125,15 @@ class ZoneOfAgreement(Result):
         return out
 
     def compare(self) -> pd.DataFrame:
-        """Each proposal's payoffs against the frontier (rows: proposals), in USD bn PV."""
+        """Each proposal's payoffs against the frontier, then the Nash bargaining
+        point of the frontier (rows), in USD bn PV against no deal."""
         cols = ["investor", "host", "feasible", "in_zone", "equal_gain_to_frontier"]
         frame = self.proposals_frame()
-        if frame.empty:
-            return pd.DataFrame(columns=["name", *cols, "unit"])
-        out = frame.set_index("name")[cols]
+        out = (frame.set_index("name")[cols] if not frame.empty
+               else pd.DataFrame(columns=cols, index=pd.Index([], name="name")))
+        nash = self.nash
+        if nash is not None:
+            out.loc["Nash bargaining point"] = [nash.investor, nash.host, True, True, 0.0]
         out["unit"] = "USD bn (PV against no deal)"
         return out
 

@@ -19,7 +19,7 @@ import datetime as _dt
 from collections.abc import Sequence
 
 from ..io.frame import ImportFrame, polars_to_pandas
-from ..io.tariff_data import AGGREGATES, default_schedule, default_tariff_system, load_trade_table
+from ..resolve.tariff_files import AGGREGATES, default_schedule, default_tariff_system, load_trade_table
 from ..results.tariffs import EffectiveRates, TariffRate
 from ..tariffs.engine import TariffEngine as _Engine
 from ..tariffs.engine import etr_table

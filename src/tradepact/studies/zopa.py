@@ -116,15 +116,17 @@ def find_zopa(base: Scenario | str | Path = "us_kr_2025/final", *, space: Design
         pay = DesignPayoffs(uk, uh, over, parts[0][3], int(n_draws))
         # The optimiser works on the first OPTIMISER_DRAWS draws; its points are
         # then priced again on all of them.
-        template = template_from_scenario(sc, tree, draws=shock.draw(min(n_draws, OPTIMISER_DRAWS), seed),
-                                          stress_treatment=stress_treatment, relief=relief)
+        resolved = resolve(sc, tree if tree is not None else default_parameters(),
+                           draws=shock.draw(min(n_draws, OPTIMISER_DRAWS), seed), stress=stress_treatment)
+        template = template_of(resolved, relief)
     else:
-        template = template_from_scenario(sc, tree, stress_treatment=stress_treatment, relief=relief)
+        resolved = resolve(sc, tree if tree is not None else default_parameters(), stress=stress_treatment)
+        template = template_of(resolved, relief)
         pay = evaluate_designs(template, designs)
         if progress is not None:
             progress(1, 1)
     zone = ZoneOfAgreement(sc.name, space, designs, pay, template.investor, template.host,
-                           template.relief.source, int(max(n_draws, 1)), int(seed))
+                           template.relief.source, int(max(n_draws, 1)), int(seed), sources=resolved.provenance)
     refined: list[FrontierPoint] = []
     if refine and zone.feasible.any():
         front = zone.frontier_points(zone_only=True) or zone.frontier_points()

@@ -1,7 +1,7 @@
 """Tariff engine: measures as data → rates by authority → duties, ETRs, relief.
 
 * data: :class:`TariffMeasure`, :class:`MeasureSet`, :class:`TariffSystem`
-  (loaded by :mod:`tradepact.io.tariff_data`)
+  (loaded by :mod:`tradepact.resolve.tariff_files`)
 * engine: :class:`TariffEngine` (``grid``, ``apply``, ``etr``, ``explain``),
   :class:`TariffResult`, :class:`RatePanel`, :func:`apply_stacking`
 * response: :class:`ResponseParams`, :func:`import_response`

@@ -305,7 +305,10 @@ class TariffEngine:
                 for b in group[i + 1:]:
                     pa, ca = masks(a)
                     pb, cb = masks(b)
-                    if np.intersect1d(pa, pb).size and np.intersect1d(ca, cb).size:
+                    # partners first: most pairs of a slot name different partners, and
+                    # the partner index arrays are short (the product ones are not)
+                    if np.intersect1d(ca, cb, assume_unique=True).size and \
+                            np.intersect1d(pa, pb, assume_unique=True).size:
                         raise with_value(
                             "two measures of the same slot and rank overlap",
                             location=self.measures.where.get(a.id, Location(field=a.id)),

@@ -33,7 +33,7 @@ exemptions modify the winner. How slots combine across authorities is the
 job of :func:`tradepact.tariffs.stacking.apply_stacking`.
 
 Files live under ``policy/us/tariffs/_measures/<authority>/*.yaml`` and are
-read by :mod:`tradepact.io.tariff_data`.
+read by :mod:`tradepact.resolve.tariff_files`.
 """
 
 from __future__ import annotations

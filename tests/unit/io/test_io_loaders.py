@@ -43,7 +43,7 @@ def test_real_hts_korus_rates():
 def test_shipped_schedule_agrees_with_the_hts_basic_edition():
     import datetime as dt
 
-    from tradepact.io.tariff_data import default_schedule
+    from tradepact.resolve.tariff_files import default_schedule
     full = Column1Schedule.from_hts_csv(SHARED / "hts_2025_basic_edition.csv")
     shipped = default_schedule().at(dt.date(2025, 1, 1))
     codes = sorted(set(shipped.leaf_codes()) & set(full.leaf_codes()))[::37]     # a spread sample
@@ -66,7 +66,7 @@ def test_mfn_file_agrees_with_parsed_hts():
 
 @needs_shared
 def test_hs_groups_name_real_lines():
-    from tradepact.io.tariff_data import load_hs_groups
+    from tradepact.resolve.tariff_files import load_hs_groups
     full = Column1Schedule.from_hts_csv(SHARED / "hts_2025_basic_edition.csv")
     leaves = full.leaf_codes()
     groups = load_hs_groups()

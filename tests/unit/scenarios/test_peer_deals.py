@@ -222,7 +222,7 @@ def test_taiwan_figures_follow_from_the_central_bank_releases(tree: ParameterNod
 def _resolve_without_tariffs(name: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Resolve a shipped scenario with the tariff step stubbed out, so the pledge
     and the investor's macro inputs are checked on their own."""
-    import tradepact.resolve as resolve_mod
+    import tradepact.resolve.scenario as resolve_mod
     from tradepact.core.scenario import shipped_scenario
     if not hasattr(resolve_mod, "relief_inputs"):
         pytest.skip("resolve has no separate tariff step to stub out")
@@ -230,7 +230,7 @@ def _resolve_without_tariffs(name: str, monkeypatch: pytest.MonkeyPatch):  # typ
     class _NoRelief:
         def provenance(self) -> tuple:
             return ()
-    monkeypatch.setattr(resolve_mod, "relief_inputs", lambda scenario, reader: (_NoRelief(), ()))
+    monkeypatch.setattr(resolve_mod, "relief_inputs", lambda scenario, reader, **kw: (_NoRelief(), ()))
     return resolve_mod.resolve(shipped_scenario(name))
 
 
@@ -306,7 +306,7 @@ _REGIME_OF = {"JPN": "no_jpn_deal", "EUN": "no_eu_deal", "CHE": "no_che_deal", "
 
 @pytest.fixture(scope="module")
 def engines():  # type: ignore[no-untyped-def]
-    from tradepact.io.tariff_data import default_schedule, default_tariff_system
+    from tradepact.resolve.tariff_files import default_schedule, default_tariff_system
     from tradepact.studies.tariffs import TariffEngine
     system, schedule = default_tariff_system(), default_schedule()
     return {r: TariffEngine(system, schedule, regime=r)

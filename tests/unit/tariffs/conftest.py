@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tradepact.io.tariff_data import default_schedule, default_tariff_system
+from tradepact.resolve.tariff_files import default_schedule, default_tariff_system
 from tradepact.studies.tariffs import TariffEngine
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"

@@ -10,7 +10,7 @@ import pytest
 from tradepact.core.errors import TradepactError
 from tradepact.io import ImportFrame
 from tradepact.tariffs import TariffError, rate_timeline
-from tradepact.io.tariff_data import default_schedule
+from tradepact.resolve.tariff_files import default_schedule
 
 BN = 1e9
 CAR, PARTS, STEEL, OTHER = "87032301", "87089981", "72085100", "39269099"

@@ -66,7 +66,7 @@ def test_date_outside_coverage_is_an_error(engine, day):
 
 
 def test_additive_method_stacks_everything(system):
-    from tradepact.io.tariff_data import default_schedule
+    from tradepact.resolve.tariff_files import default_schedule
     legal = TariffEngine(system, default_schedule()).explain("KOR", "87032301", "2025-10-01")
     add = TariffEngine(system, default_schedule(), method="additive").explain("KOR", "87032301", "2025-10-01")
     # s232 25 % and the stacked 15 % reciprocal both apply under the additive method
@@ -75,7 +75,7 @@ def test_additive_method_stacks_everything(system):
 
 
 def test_regimes_change_only_what_they_name(system):
-    from tradepact.io.tariff_data import default_schedule
+    from tradepact.resolve.tariff_files import default_schedule
     no_deal = TariffEngine(system, default_schedule(), regime="no_kor_deal")
     assert no_deal.explain("KOR", "87032301", "2025-12-01").total_rate == pytest.approx(0.25)
     assert no_deal.explain("KOR", "39269099", "2025-12-01").total_rate == pytest.approx(0.25)

@@ -47,7 +47,7 @@ def test_exporters_absorb_with_partial_pass_through():
 
 
 def test_tariff_relief_by_hand(system):
-    from tradepact.io.tariff_data import default_schedule
+    from tradepact.resolve.tariff_files import default_schedule
     trade = ImportFrame.from_records([
         {"product": "87032301", "partner": "KOR", "period": 2024, "customs_value": 10e9},
         {"product": "39269099", "partner": "KOR", "period": 2024, "customs_value": 10e9}])
