@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install clean data serve fuzz
+.PHONY: run test bench install clean data evidence-store serve fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: install
 
 data: install
 	$(BIN)/python scripts/build_data.py
+
+# The evidence store shipped with the package: the seeds' claims and sentences (not the pages).
+evidence-store: install
+	$(BIN)/python scripts/build_evidence_store.py
 
 clean:
 	rm -rf $(VENV) tradepact-report .pytest_cache

@@ -7,8 +7,10 @@ loaded machine every figure is worse, alike.
 
 Environment: ``BENCH_RUNS`` (default 3), ``BENCH_ONLY`` (comma-separated
 module names), and each module's own sizes (see their docstrings).
-``bench_tariffs`` (the lead's, on the same harness) is included when present
-unless ``BENCH_SKIP_TARIFFS=1``.
+``bench_tariffs`` (on the same harness) is included when present unless
+``BENCH_SKIP_TARIFFS=1``. ``bench_evidence`` (1,000 replicated pages) and
+``bench_web`` (a load test of ``tradepact serve``) report their own figures
+once per run; their rows are built from the runs here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import importlib
 import json
 import os
 import platform
+import statistics
 import sys
 import traceback
 from pathlib import Path
@@ -34,6 +37,42 @@ def _tariff_rows(runs: int) -> list[dict]:
     interleaved in their own processes through the harness), as table rows."""
     out = importlib.import_module("bench_tariffs").main(runs)
     return list(out.get("rows", []))
+
+
+def _row(name: str, unit: str, vals: list[float], target: float | None, better: str, note: str = "") -> dict:
+    """A results row from figures measured once per run (as ``harness.figure``)."""
+    best = min(vals) if better == "lower" else max(vals)
+    med = statistics.median(vals)
+    ratio = med / target if target else None
+    meets = None if ratio is None else (ratio <= 1 if better == "lower" else ratio >= 1)
+    return {"figure": name, "unit": unit, "min": best, "median": med, "target": target, "better": better,
+            "ratio": ratio, "meets": meets, "runs": len(vals), "note": note, "values": vals, "detail": {}}
+
+
+def _evidence_rows(runs: int) -> list[dict]:
+    """Ingest and extraction of 1,000 pages (target 50 pages/s), store size per 1,000 pages."""
+    bench = importlib.import_module("bench_evidence")
+    res = [bench.main() for _ in range(runs)]
+    col = lambda k: [float(r[k]) for r in res]  # noqa: E731
+    return [_row("evidence: extract, 1 process", "pages/s", col("extract_pages_per_s"), 50, "higher",
+                 f"per CPU-second {statistics.median(col('extract_pages_per_cpu_s')):.0f}"),
+            _row("evidence: ingest, 1 process", "pages/s", col("ingest_pages_per_s"), 50, "higher",
+                 f"per CPU-second {statistics.median(col('ingest_pages_per_cpu_s')):.0f}"),
+            _row("evidence: ingest, 2 workers", "pages/s", col("ingest_pages_per_s_2_workers"), 50, "higher"),
+            _row("evidence: store size per 1,000 pages", "MB", col("store_mb_per_1000_pages"), None, "lower")]
+
+
+def _web_rows(runs: int) -> list[dict]:
+    """Load test of the web app: tariffs/rate p99 (target 100 ms), assess p99 (1 s), memory."""
+    bench = importlib.import_module("bench_web")
+    res = [bench.main() for _ in range(runs)]
+    return [_row("web: tariffs/rate p99, 50 clients", "ms", [r["tariffs_rate"]["p99_ms"] for r in res], 100, "lower"),
+            _row("web: assess p99, 10 clients", "ms", [r["assess_final"]["p99_ms"] for r in res], 1000, "lower"),
+            _row("web: server RSS growth under load", "MB",
+                 [r["server_rss_mb"]["end"] - r["server_rss_mb"]["after_warmup"] for r in res], None, "lower")]
+
+
+EXTRA = {"bench_tariffs": _tariff_rows, "bench_evidence": _evidence_rows, "bench_web": _web_rows}
 
 
 def _fmt(v, unit: str) -> str:
@@ -58,13 +97,14 @@ def main() -> int:
     rows: list[dict] = []
     errors: dict[str, str] = {}
     names = [b for b in BENCHES if not only or b in only]
-    if (HERE / "bench_tariffs.py").exists() and os.environ.get("BENCH_SKIP_TARIFFS") != "1" and (
-            not only or "bench_tariffs" in only):
-        names.append("bench_tariffs")
+    if os.environ.get("BENCH_SKIP_TARIFFS") == "1":
+        only.discard("bench_tariffs")
+    names += [n for n in EXTRA if (not only or n in only)
+              and not (n == "bench_tariffs" and os.environ.get("BENCH_SKIP_TARIFFS") == "1")]
     for name in names:
         print(f"  running {name} ...", flush=True)
         try:
-            rows += _tariff_rows(runs) if name == "bench_tariffs" else importlib.import_module(name).main(runs)
+            rows += EXTRA[name](runs) if name in EXTRA else importlib.import_module(name).main(runs)
         except Exception as exc:  # a failing benchmark is reported, not hidden
             errors[name] = f"{exc.__class__.__name__}: {exc}"
             traceback.print_exc()
