@@ -217,11 +217,12 @@ def _headline_keys(plan: _Plan, tree: ParameterNode) -> tuple[str, ...]:
 
 def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode) -> dict[str, Any] | None:
     """The chunk through the fused kernel (:mod:`tradepact.negotiation.kernel`), or
-    ``None`` when numba is missing, or a kept series or a headline figure is
-    not one the kernel computes."""
+    ``None`` when numba is missing, a tariff measure is drawn (the relief then
+    differs by draw, which the kernel's one shared stream cannot carry), or a
+    kept series or a headline figure is not one the kernel computes."""
     from ..negotiation import kernel
     series = tuple(dict.fromkeys(plan.keep_annual + plan.fan))
-    if not kernel.AVAILABLE or any(k not in kernel.ANNUAL for k in series):
+    if not kernel.AVAILABLE or resolved.tariff_draws or any(k not in kernel.ANNUAL for k in series):
         return None
     veh, p = resolved.vehicle, resolved.parties
     ccy = resolved.position.currency.lower()
