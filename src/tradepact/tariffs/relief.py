@@ -40,6 +40,8 @@ class TariffRelief:
     regimes: tuple[str, str]
     notes: tuple[str, ...] = field(default_factory=tuple)
     partner: str = "KOR"
+    #: Series already read (the frame never changes; Monte Carlo and the tornado read the same ones often).
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, years: Sequence[int], regimes: tuple[str, str],
@@ -57,7 +59,10 @@ class TariffRelief:
     def series(self, item: str, years: Sequence[int], *, sector: str = "all",
                partner: str | None = None) -> np.ndarray:
         """``item`` for each of ``years`` as a float array (NaN where missing)."""
-        return self.item(item, sector=sector, partner=partner).reindex([int(y) for y in years]).to_numpy(float)
+        key = (item, tuple(int(y) for y in years), sector, partner)
+        if key not in self._memo:
+            self._memo[key] = self.item(item, sector=sector, partner=partner).reindex(list(key[1])).to_numpy(float)
+        return self._memo[key].copy()
 
 
 def _year_pieces(engine: TariffEngine, year: int, project: bool,
