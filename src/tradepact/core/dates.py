@@ -36,6 +36,18 @@ def parse_date(text: object) -> Date:
         raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def date_field(value: object, field: str, *, cls: type | None = None) -> Date:
+    """:func:`parse_date` for a named input (an option, a query field): a bad
+    value is a located one-paragraph error naming ``field`` (``cls``, by
+    default :class:`~tradepact.core.errors.TradepactError`)."""
+    from .errors import Location, TradepactError, with_value
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise with_value("not a date", location=Location(field=field), value=str(value)[:40],
+                         expected="an ISO date YYYY-MM-DD", cls=cls or TradepactError) from None
+
+
 @dataclass(frozen=True, order=True)
 class Interval:
     """Half-open date interval ``[start, stop)``; ``stop=None`` is unbounded."""

@@ -24,6 +24,17 @@ def params(path: str | None = None) -> ParameterNode | Parameter:
     return tree if path is None else tree.get(path)
 
 
+def one_parameter(node: ParameterNode | Parameter, path: str, field: str) -> Parameter:
+    """``node`` if it is one parameter; a folder is an error naming ``field`` and
+    a few of the parameters inside it (the CLI's ``PATH``, the web's ``path``)."""
+    if isinstance(node, ParameterNode):
+        from ..core.errors import Location, with_value
+        names = [p.path for p in node.walk()]
+        raise with_value("path names a folder of parameters", location=Location(field=field), value=path,
+                         expected="one parameter, such as " + ", ".join(names[:5]))
+    return node
+
+
 def simulate(scenarios: str | Path | Scenario | Iterable[str | Path | Scenario] = DEFAULT_SCENARIOS,
              n_draws: int = 10_000, seed: int = 0, **kwargs: Any) -> SimulationSet:
     """Monte Carlo of one or several scenarios with the same seed (see

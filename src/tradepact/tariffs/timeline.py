@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import pandas as pd
 import polars as pl
 
-from ..core.dates import parse_date
+from ..core.dates import date_field
 from ..core.errors import Location, with_value
 from ..io.frame import ImportFrame, polars_to_pandas
 from ..io.hts import Column1Schedule
@@ -32,15 +32,7 @@ COLUMNS = ("start", "stop", "regime", "case", "partner", "sector", "etr", "duty_
 
 
 def _date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except Exception:
-        raise with_value("not a date", location=Location(field=name), value=value,
-                         expected="a date such as 2025-01-01", cls=TariffError) from None
+    return date_field(value, name, cls=TariffError)
 
 
 def rate_timeline(with_deal: MeasureSet, trade: ImportFrame, *, system: TariffSystem,

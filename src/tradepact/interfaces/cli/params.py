@@ -29,23 +29,11 @@ def params_show(path: str, at: str | None, as_json: bool, store: str | None) -> 
     from rich.console import Console
     from rich.table import Table
 
-    from ...core.dates import parse_date
-    from ...core.errors import Location, with_value
-    from ...core.parameters import ParameterNode
-    from ...studies.api import params
+    from ...core.dates import date_field
+    from ...studies.api import one_parameter, params
     console = Console()
-    node = params(path)
-    if isinstance(node, ParameterNode):
-        names = [p.path for p in node.walk()]
-        raise with_value("path names a folder of parameters", location=Location(field="PATH"), value=path,
-                         expected="one parameter, such as " + ", ".join(names[:5]))
-    day = None
-    if at is not None:
-        try:
-            day = parse_date(at)
-        except ValueError:
-            raise with_value("not a date", location=Location(field="--at"), value=at,
-                             expected="an ISO date YYYY-MM-DD") from None
+    node = one_parameter(params(path), path, "PATH")
+    day = date_field(at, "--at") if at is not None else None
     evidence = _evidence(node, day, store)
     if as_json:
         d = _param_dict(node)

@@ -22,13 +22,9 @@ def tariffs_cmd() -> None:
 def _day(text: str) -> str:
     """The ``--date`` option checked: an ISO date in the documented years."""
     from ...core import limits
-    from ...core.dates import parse_date
+    from ...core.dates import date_field
     from ...core.errors import Location, with_value
-    try:
-        day = parse_date(text)
-    except ValueError:
-        raise with_value("not a date", location=Location(field="--date"), value=str(text)[:40],
-                         expected="an ISO date YYYY-MM-DD") from None
+    day = date_field(text, "--date")
     if not limits.YEAR_MIN <= day.year <= limits.YEAR_MAX:
         raise with_value("date out of range", location=Location(field="--date"), value=str(text)[:40],
                          expected=f"a date from {limits.YEAR_MIN} to {limits.YEAR_MAX}")

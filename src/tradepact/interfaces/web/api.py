@@ -95,27 +95,18 @@ def scenarios(request: Request) -> dict[str, Any]:
 @router.get("/params/{path:path}", responses=ERRORS)
 def params_show(request: Request, path: str, at: str | None = Query(None, description="ISO date")) -> dict:
     """A parameter's dated values with their sources (``tradepact params show PATH --json``)."""
-    from ...core.dates import parse_date
-    from ...core.parameters import ParameterNode
-    from ..cli.params import _param_dict
+    from ...core.dates import date_field
+    from ...studies.api import one_parameter
+    from ..cli.params import _evidence, _param_dict
     st = _state(request)
-    node = st.tree.get(path)
-    if isinstance(node, ParameterNode):
-        names = [p.path for p in node.walk()]
-        raise with_value("path names a folder of parameters", location=Location(field="path"), value=path,
-                         expected="one parameter, such as " + ", ".join(names[:5]))
+    node = one_parameter(st.tree.get(path), path, "path")
     d = _param_dict(node)
     d.pop("file", None)            # no server path leaves the server
-    if at is not None:
-        try:
-            day = parse_date(at)
-        except ValueError:
-            raise with_value("not a date", location=Location(field="at"), value=at,
-                             expected="an ISO date YYYY-MM-DD") from None
+    day = date_field(at, "at") if at is not None else None
+    if day is not None:
         use = node.use(day)
         d["at"] = {"date": day.isoformat(), "value": use.value, "valid_from": use.valid_from.isoformat()}
-    from ..cli.params import _evidence
-    evidence = _evidence(node, parse_date(at) if at is not None else None, None)
+    evidence = _evidence(node, day, None)
     if evidence is not None:
         d["evidence"] = json.loads(json.dumps(evidence.to_dict(), default=str))
     return d
@@ -141,12 +132,8 @@ def params_search(request: Request, q: str = Query("", max_length=100), limit: i
 # ---------------------------------------------------------------- tariffs
 def _date(text: str, field: str = "date") -> str:
     """An ISO date from a query (400 with the field named if not)."""
-    from ...core.dates import parse_date
-    try:
-        return parse_date(text).isoformat()
-    except ValueError:
-        raise with_value("not a date", location=Location(field=field), value=text[:20],
-                         expected="an ISO date YYYY-MM-DD") from None
+    from ...core.dates import date_field
+    return date_field(text, field).isoformat()
 
 
 def _check_method(method: str) -> str:
