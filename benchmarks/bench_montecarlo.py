@@ -64,7 +64,9 @@ def dask2(draws: int = SIM_DRAWS) -> dict:
     from tradepact.studies.simulate import simulate
     from harness import vmhwm_mb
     with dask_client(workers=2) as client:
-        simulate(SCENARIO, 4096, SEED, client=client, keep_draws=False)     # warm the workers
+        # warm the workers: past the first two chunks (run here until the sketches have their
+        # grids), chunks run on the workers
+        simulate(SCENARIO, 6 * 65_536, SEED, client=client, keep_draws=False)
         c0, t0 = time.process_time(), time.perf_counter()
         r = simulate(SCENARIO, draws, SEED, client=client, keep_draws=False)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0

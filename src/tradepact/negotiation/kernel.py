@@ -242,6 +242,7 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
     reserves = np.empty(T); baseline = np.empty(T); kern = np.empty(T); kern2 = np.empty(T)
     kst = np.empty(T); ken = np.empty(T); hst = np.empty(T); hen = np.empty(T)
     vst = np.empty(T); ven = np.empty(T); surv = np.empty(T); flows = np.empty(T + 1); calls = np.empty(T)
+    conv2 = np.empty(T); dflows = np.empty(T + 1)
     tv_k_on, tv_h_on, penalty_on = flags[0] != 0, flags[1] != 0, flags[2] != 0
     for d in range(n):
         for t in range(T):
@@ -319,8 +320,11 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
                     kern[a] = lgc * p * o
                     kern2[a] = fee * o
                     s *= 1 - p
+            # the schedule's non-zero years convolved with the kernels (tight loops),
+            # then added to the flows of this tranche's funding in one pass
             for t in range(T):
                 calls[t] = 0.0
+                conv2[t] = 0.0
             for si in range(T):
                 a = issued[i, ri, si]
                 if a == 0.0:
@@ -331,23 +335,30 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
                         out_res[si] += a
                     if pub:
                         out_pub[si] += a
-                for t in range(si, T):
-                    if kd == LOAN:
-                        b = a * kern[t - si]
-                        in_all[t] += b
-                        if res:
-                            in_res[t] += b
-                        if pub:
-                            in_pub[t] += b
-                    else:
-                        c = a * kern[t - si]
-                        f = a * kern2[t - si]
-                        calls[t] += c
-                        out_all[t] += c; in_all[t] += f
-                        if res:
-                            out_res[t] += c; in_res[t] += f
-                        if pub:
-                            out_pub[t] += c; in_pub[t] += f
+                    for t in range(si, T):
+                        calls[t] += a * kern[t - si]
+                else:
+                    for t in range(si, T):
+                        calls[t] += a * kern[t - si]
+                        conv2[t] += a * kern2[t - si]
+            if kd == LOAN:              # calls: the loan's receipts
+                for t in range(T):
+                    in_all[t] += calls[t]
+                if res:
+                    for t in range(T):
+                        in_res[t] += calls[t]
+                if pub:
+                    for t in range(T):
+                        in_pub[t] += calls[t]
+            else:                       # calls out, fees (conv2) in
+                for t in range(T):
+                    out_all[t] += calls[t]; in_all[t] += conv2[t]
+                if res:
+                    for t in range(T):
+                        out_res[t] += calls[t]; in_res[t] += conv2[t]
+                if pub:
+                    for t in range(T):
+                        out_pub[t] += calls[t]; in_pub[t] += conv2[t]
             if kd == GUARANTEE and on_issued[i] == 0:
                 for t in range(T):
                     acc += calls[t] * hst[t]
@@ -460,19 +471,17 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
             flows[t + 1] += in_all[t]
         irr = nan
         lo, hi = -0.99, 1.0
-        f_lo = _npv_at(flows, lo)
-        f_hi = _npv_at(flows, hi)
+        f_lo, f_hi = _npv_pair(flows, lo, hi)
         if np.sign(f_lo) != np.sign(f_hi):
             r = _irr_guess(flows)
+            for kk in range(T + 1):
+                dflows[kk] = kk * flows[kk]
             for _ in range(200):
                 x = 1 / (1 + r)
-                pv, dpv = 0.0, 0.0
-                for kk in range(T, -1, -1):
-                    dpv = dpv * x + pv
-                    pv = pv * x + flows[kk]
+                pv, dpv = _npv_slope(flows, dflows, x)
                 if pv == 0.0:            # r is the root
                     break
-                slope = -dpv * x * x
+                slope = -dpv * x
                 if np.sign(pv) == np.sign(f_lo):
                     lo, f_lo = r, pv
                 else:
@@ -562,38 +571,75 @@ def _irr_guess_py(flows):  # pragma: no cover - compiled by numba
     return 0.05
 
 
-def _npv_at_py(flows, r):  # pragma: no cover - compiled by numba
-    x = 1 / (1 + r)
-    pv = 0.0
+def _npv_pair_py(flows, r1, r2):  # pragma: no cover - compiled by numba
+    """The flows' value at two rates, in one pass (two independent Horner chains)."""
+    x1, x2 = 1 / (1 + r1), 1 / (1 + r2)
+    p1 = 0.0
+    p2 = 0.0
     for kk in range(flows.shape[0] - 1, -1, -1):
-        pv = pv * x + flows[kk]
-    return pv
+        p1 = p1 * x1 + flows[kk]
+        p2 = p2 * x2 + flows[kk]
+    return p1, p2
+
+
+def _npv_slope_py(flows, dflows, x):  # pragma: no cover - compiled by numba
+    """``sum f_k x^k`` and ``sum k f_k x^k`` (``dflows[k] = k f_k``), each as
+    even and odd powers in ``x**2`` (four independent chains: the loop is bound
+    by the latency of one multiply-add, not by the work)."""
+    y = x * x
+    n = flows.shape[0]
+    top = n - 1 if (n - 1) % 2 == 0 else n - 2       # highest even power
+    pe = 0.0; po = 0.0; de = 0.0; do = 0.0
+    for kk in range(top, -1, -2):
+        pe = pe * y + flows[kk]
+        de = de * y + dflows[kk]
+        if kk + 1 < n:
+            po = po * y + flows[kk + 1]
+            do = do * y + dflows[kk + 1]
+    return pe + x * po, de + x * do
 
 
 if AVAILABLE:
-    _npv_at = _nb.njit(cache=True, nogil=True)(_npv_at_py)
-    _irr_guess = _nb.njit(cache=True, nogil=True)(_irr_guess_py)
-    _kernel = _nb.njit(cache=True, nogil=True)(_kernel_py)
+    _npv_pair = _nb.njit(cache=True, nogil=True, error_model="numpy")(_npv_pair_py)
+    _npv_slope = _nb.njit(cache=True, nogil=True, error_model="numpy")(_npv_slope_py)
+    _irr_guess = _nb.njit(cache=True, nogil=True, error_model="numpy")(_irr_guess_py)
+    _kernel = _nb.njit(cache=True, nogil=True, error_model="numpy")(_kernel_py)
 else:  # pragma: no cover
-    _npv_at = _npv_at_py
+    _npv_pair = _npv_pair_py
+    _npv_slope = _npv_slope_py
     _irr_guess = _irr_guess_py
     _kernel = None
 
 
-def run(inp: FusedInputs, annual: tuple[str, ...] = ()) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray],
-                                                                  np.ndarray]:
+def _buffer(work: dict | None, name: str, shape: tuple[int, ...], dtype: Any = float) -> np.ndarray:
+    """An output array: ``work``'s if it has one of this shape (written over), else a new one kept there."""
+    if work is None:
+        return np.empty(shape, dtype=dtype)
+    a = work.get(name)
+    if a is None or a.shape != shape or a.dtype != dtype:
+        a = work[name] = np.empty(shape, dtype=dtype)
+    return a
+
+
+def run(inp: FusedInputs, annual: tuple[str, ...] = (), work: dict | None = None
+        ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
     """The kernel's figures ``{FIGURES[i]: (n,)}``, the requested annual series
     ``{name: (n, T)}`` (names from :data:`ANNUAL`) and whether each draw has a
-    year over capacity."""
+    year over capacity.
+
+    ``work``: a dict in which the output arrays are kept and reused by the next
+    call of the same shape (the returned arrays are then views of them, valid
+    until that call): a loop over chunks stops asking the system for fresh,
+    zeroed pages every chunk."""
     if not AVAILABLE:
         raise RuntimeError("numba is not installed: use tradepact.vehicle.kernel.reference")
     unknown = [a for a in annual if a not in ANNUAL]
     if unknown:
         raise KeyError(f"the fused kernel does not keep {unknown}; it keeps {', '.join(ANNUAL)}")
     n, T = inp.n, inp.years.shape[0]
-    out = np.empty((len(FIGURES), n))             # figure-major: each figure's draws contiguous
-    series = np.empty((len(annual), n, T))
-    over = np.empty(n, dtype=np.bool_)
+    out = _buffer(work, "out", (len(FIGURES), n))     # figure-major: each figure's draws contiguous
+    series = _buffer(work, "series", (len(annual), n, T))
+    over = _buffer(work, "over", (n,), np.bool_)
     codes = np.array([ANNUAL.index(a) for a in annual], dtype=np.int64)
     _kernel(inp.years, inp.kind, inp.reserve, inp.public, inp.on_issued, inp.issued, inp.terms, inp.host_weight,
             inp.share_before, inp.share_after, inp.vehicle_rate, inp.reserves0, inp.income0, inp.capacity,
@@ -648,11 +694,12 @@ def reference(vehicle: InvestmentVehicle, position: Any, investor: Any, host: An
 
 
 def evaluate(vehicle: InvestmentVehicle, position: Any, investor: Any, host: Any, relief: Any,
-             n_draws: int = 1, annual: tuple[str, ...] = ()) -> tuple[dict[str, np.ndarray],
-                                                                       dict[str, np.ndarray], np.ndarray]:
-    """:func:`run` on :func:`prepare`'s inputs when numba is installed, else :func:`reference`."""
+             n_draws: int = 1, annual: tuple[str, ...] = (), work: dict | None = None
+             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """:func:`run` on :func:`prepare`'s inputs when numba is installed (``work``:
+    see :func:`run`), else :func:`reference`."""
     if AVAILABLE:
-        return run(prepare(vehicle, position, investor, host, relief, n_draws), annual)
+        return run(prepare(vehicle, position, investor, host, relief, n_draws), annual, work)
     return reference(vehicle, position, investor, host, relief, n_draws, annual)
 
 

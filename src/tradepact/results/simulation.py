@@ -69,6 +69,14 @@ def _ordered(key: str, x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _ordered_rows(keys: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    """``rows`` ``(figures, m)`` as the quantiles order them (:func:`_ordered`), in place."""
+    for i, k in enumerate(keys):
+        if k in _NEVER_LAST or k == "investor_irr":
+            rows[i] = _ordered(k, rows[i])
+    return rows
+
+
 def probability_counts(h: dict[str, np.ndarray], over_any: np.ndarray) -> dict[str, int]:
     """Draws meeting each event of :attr:`SimulationResult.probabilities`."""
     inv_ok = h["investor_surplus_usd_bn"] >= 0
@@ -99,19 +107,52 @@ class StreamSummary:
         self.sketch = QuantileSketch(len(self.keys)) if sketch_headline else None
         self.fan = {k: QuantileSketch(self.n_years) for k in self.fan_keys}
 
+    @property
+    def gridded(self) -> bool:
+        """Whether every sketch has its grid: from then on a chunk can be summarised
+        apart (:meth:`chunk_summary`, on a worker) and folded in here (:meth:`merge`)."""
+        return (self.sketch is None or not self.sketch.exact) and all(not sk.exact for sk in self.fan.values())
+
+    def _rows(self, headline: dict[str, np.ndarray]) -> np.ndarray:
+        return np.stack([np.asarray(headline[k], float) for k in self.keys])      # (figures, m), a copy
+
     def update(self, headline: dict[str, np.ndarray], over_any: np.ndarray,
                fan: dict[str, np.ndarray]) -> None:
         """Add a chunk: headline ``{figure: (m,)}``, ``(m,)`` flags and fan series
         ``{series: (m, n_years)}``."""
-        rows = np.stack([np.asarray(headline[k], float) for k in self.keys])      # (figures, m)
+        if self.gridded:
+            self.merge(self.chunk_summary(headline, over_any, fan))
+            return
+        rows = self._rows(headline)
         self.n += rows.shape[1]
         self.moments.update(rows.T)
         for k, c in probability_counts(headline, over_any).items():
             self.counts[k] = self.counts.get(k, 0) + c
         if self.sketch is not None:
-            self.sketch.update(np.stack([_ordered(k, r) for k, r in zip(self.keys, rows)]).T)
+            self.sketch.update(_ordered_rows(self.keys, rows).T)
         for k, sk in self.fan.items():
             sk.update(fan[k])
+
+    def chunk_summary(self, headline: dict[str, np.ndarray], over_any: np.ndarray,
+                      fan: dict[str, np.ndarray]) -> dict[str, Any]:
+        """What :meth:`update` adds for a chunk, on this summary's grids, without
+        changing the summary: moments, event counts and bin counts (small)."""
+        rows = self._rows(headline)
+        moments = Moments.chunk(rows.T)
+        sketch = self.sketch.count(_ordered_rows(self.keys, rows).T) if self.sketch is not None else None  # rows reordered after the moments
+        return {"n": rows.shape[1], "moments": moments, "counts": probability_counts(headline, over_any),
+                "sketch": sketch, "fan": {k: sk.count(fan[k]) for k, sk in self.fan.items()}}
+
+    def merge(self, part: dict[str, Any]) -> None:
+        """Fold in a :meth:`chunk_summary` (chunks in draw order: the moments' sums depend on it)."""
+        self.n += part["n"]
+        self.moments.merge(*part["moments"])
+        for k, c in part["counts"].items():
+            self.counts[k] = self.counts.get(k, 0) + c
+        if self.sketch is not None:
+            self.sketch.merge(*part["sketch"])
+        for k, sk in self.fan.items():
+            sk.merge(*part["fan"][k])
 
     def quantiles(self, keys: Sequence[str], q: Sequence[float]) -> dict[str, np.ndarray]:
         if self.sketch is None:

@@ -58,28 +58,44 @@ BINS = 4_096
 
 def _bin_py(x, lo, inv_w, nb, counts, vmin, vmax):  # pragma: no cover - compiled by numba
     """Count ``x`` ``(m, width)`` into ``counts`` ``(width, nb + 2)`` (0: below, nb + 1: above),
-    in blocks of draws so that a block stays in cache while each stream's counts are hot."""
+    in blocks of draws so that a block stays in cache while each stream's counts are hot.
+
+    A run of values falling in the same bin is added to its count once (a
+    figure that does not vary by draw would otherwise make every value wait
+    for the previous one's store)."""
     m, width = x.shape
     for i0 in range(0, m, 256):
         i1 = min(i0 + 256, m)
         for j in range(width):
-            c = counts[j]
             lj, wj = lo[j], inv_w[j]
+            mn, mx = vmin[j], vmax[j]
+            last = -1
+            run = 0
             for i in range(i0, i1):
                 v = x[i, j]
                 if v != v:
                     continue
-                if v < vmin[j]:
-                    vmin[j] = v
-                if v > vmax[j]:
-                    vmax[j] = v
+                if v < mn:
+                    mn = v
+                if v > mx:
+                    mx = v
                 f = (v - lj) * wj
                 if f < 0:
-                    c[0] += 1
+                    b = 0
                 elif f >= nb:
-                    c[nb + 1] += 1
+                    b = nb + 1
                 else:
-                    c[int(f) + 1] += 1
+                    b = int(f) + 1
+                if b == last:
+                    run += 1
+                else:
+                    if run > 0:
+                        counts[j, last] += run
+                    last = b
+                    run = 1
+            if run > 0:
+                counts[j, last] += run
+            vmin[j], vmax[j] = mn, mx
 
 
 def _range_py(x, lo, hi, whole):  # pragma: no cover - compiled by numba
@@ -111,8 +127,8 @@ def _range_py(x, lo, hi, whole):  # pragma: no cover - compiled by numba
             hi[j] = np.nan
 
 
-_bin = _nb.njit(cache=True, nogil=True)(_bin_py) if _nb is not None else None
-_range = _nb.njit(cache=True, nogil=True)(_range_py) if _nb is not None else None
+_bin = _nb.njit(cache=True, nogil=True, error_model="numpy")(_bin_py) if _nb is not None else None
+_range = _nb.njit(cache=True, nogil=True, error_model="numpy")(_range_py) if _nb is not None else None
 
 
 class QuantileSketch:
@@ -132,15 +148,16 @@ class QuantileSketch:
         x = np.asarray(values, dtype=float)
         if x.ndim != 2 or x.shape[1] != self.width:
             raise ValueError(f"expected (m, {self.width}) values, got {x.shape}")
-        self.n += x.shape[0]
         if self._exact is not None:
-            self._exact.append(x)                       # kept by reference: callers pass fresh arrays
+            self.n += x.shape[0]
+            self._exact.append(np.array(x))             # a copy: callers may reuse their buffers
             if self.n <= self.exact_max:
                 return
             x = np.concatenate(self._exact, axis=0)
             self._exact = None
             self._grid(x)
-        self._count(x)
+            self.n = 0
+        self.merge(*self.count(x))
 
     def _grid(self, x: np.ndarray) -> None:
         """Bins from the exact phase's values: their range, widened by half of it each side."""
@@ -165,20 +182,37 @@ class QuantileSketch:
         self._lo, self._w = start, w
         self._counts = np.zeros((self.width, self.bins + 2), dtype=np.int64)
 
-    def _count(self, x: np.ndarray) -> None:
+    def count(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """A chunk's ``(counts, minima, maxima, draws)`` on this sketch's grid (once it has
+        one), without adding them: what a worker sends back (see :meth:`merge`)."""
+        if self._exact is not None:
+            raise ValueError("the sketch has no grid yet (it is still exact)")
+        x = np.asarray(values, dtype=float)
+        if x.ndim != 2 or x.shape[1] != self.width:
+            raise ValueError(f"expected (m, {self.width}) values, got {x.shape}")
+        counts = np.zeros_like(self._counts)
+        vmin, vmax = np.full(self.width, np.inf), np.full(self.width, -np.inf)
         if _bin is not None:
-            _bin(x, self._lo, 1.0 / self._w, self.bins, self._counts, self._min, self._max)
-            return
-        f = (x - self._lo) / self._w
+            _bin(x, self._lo, 1.0 / self._w, self.bins, counts, vmin, vmax)
+            return counts, vmin, vmax, x.shape[0]
+        f = (x - self._lo) * (1.0 / self._w)          # as the compiled loop: the same bin edges
         ok = ~np.isnan(x)
         below, above = ok & (f < 0), ok & (f >= self.bins)
         idx = np.where(below, 0, np.where(above, self.bins + 1, np.floor(np.where(ok, f, 0)) + 1)).astype(np.int64)
         flat = (np.arange(self.width)[None, :] * (self.bins + 2) + idx)[ok]
-        self._counts += np.bincount(flat, minlength=self._counts.size).reshape(self._counts.shape)
+        counts += np.bincount(flat, minlength=counts.size).reshape(counts.shape)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            self._min = np.fmin(self._min, np.nanmin(np.where(ok, x, np.inf), axis=0))
-            self._max = np.fmax(self._max, np.nanmax(np.where(ok, x, -np.inf), axis=0))
+            vmin = np.fmin(vmin, np.nanmin(np.where(ok, x, np.inf), axis=0))
+            vmax = np.fmax(vmax, np.nanmax(np.where(ok, x, -np.inf), axis=0))
+        return counts, vmin, vmax, x.shape[0]
+
+    def merge(self, counts: np.ndarray, vmin: np.ndarray, vmax: np.ndarray, draws: int) -> None:
+        """Add a chunk's :meth:`count` (integers and extremes: the order of chunks does not matter)."""
+        self._counts += counts
+        self.n += int(draws)
+        np.fmin(self._min, vmin, out=self._min)
+        np.fmax(self._max, vmax, out=self._max)
 
     # ------------------------------------------------------------ reading
     @property
@@ -258,7 +292,7 @@ def _moments_py(x, count, total, m2):  # pragma: no cover - compiled by numba
         count[j], total[j], m2[j] = c, s, q
 
 
-_moments = _nb.njit(cache=True, nogil=True)(_moments_py) if _nb is not None else None
+_moments = _nb.njit(cache=True, nogil=True, error_model="numpy")(_moments_py) if _nb is not None else None
 
 
 class Moments:
@@ -271,6 +305,11 @@ class Moments:
 
     def update(self, values: np.ndarray) -> None:
         """Add a chunk of ``(m, width)`` values."""
+        self.merge(*self.chunk(values))
+
+    @staticmethod
+    def chunk(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A chunk's own ``(count, mean, m2)`` per figure (what a worker sends back)."""
         x = np.asarray(values, dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             if _moments is not None:
@@ -287,6 +326,11 @@ class Moments:
                 nb = np.full(x.shape[1], float(x.shape[0]))
                 mb = x.sum(axis=0) / max(x.shape[0], 1)
                 m2b = ((x - mb) ** 2).sum(axis=0)
+        return nb, mb, m2b
+
+    def merge(self, nb: np.ndarray, mb: np.ndarray, m2b: np.ndarray) -> None:
+        """Fold in a chunk's :meth:`chunk` (Chan et al.'s pairwise update; chunks in draw order)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
             n = self.count + nb
             delta = mb - self.mean
             self.mean = np.where(n > 0, self.mean + delta * nb / np.maximum(n, 1), 0.0)

@@ -2,44 +2,44 @@ r"""The Monte Carlo study: the distribution of outcomes of a pledge design.
 
 :func:`simulate`
 
-1. loads the scenario and the file that declares its uncertainty (and the
-   values of any empirical distribution), then reads and validates the joint
-   distribution (:func:`tradepact.resolve.uncertainty.uncertainty_model`);
+1. loads the scenario and its joint distribution (:mod:`.uncertainty`);
 2. draws every input up front, chunk by chunk, from independent
    ``SeedSequence`` streams (reproducible by ``seed``, identical however the
    work is chunked or distributed, see :mod:`.scale`);
 3. runs each chunk through the same engines as ``assess``
    (:func:`tradepact.resolve.resolve` with ``draws``, then
    :func:`tradepact.studies.assess.evaluate`), along the leading draw axis;
-4. returns a :class:`~tradepact.results.SimulationResult`.
+4. summarises each chunk as it is done (:class:`~tradepact.results.simulation.StreamSummary`):
+   in process, the fused kernel writes into buffers reused from chunk to
+   chunk; on Dask, once the first chunks (run here) have set the sketches'
+   grids, each worker summarises its chunk and sends back bin counts and
+   moments, merged here in draw order (bit-identical to one process);
+5. returns a :class:`~tradepact.results.SimulationResult`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from ..core.errors import InputFileError, Location, ScenarioError, TradepactError, with_value
+from ..core.errors import Location, TradepactError, with_value
 from ..core.parameters import ParameterNode, ParameterUse
 from ..resolve.measures import policy_parameters
-from ..core.scenario import SCENARIO_ROOT, EmpiricalDistSpec, Scenario
-from ..core.yamlio import load_yaml_file
+from ..core.scenario import Scenario
 from ..macro.shocks import ShockSpec
 from ..resolve import resolve
-from ..resolve.uncertainty import uncertainty_model
 from ..results.simulation import SimulationResult, SimulationSet, StreamSummary
 from .assess import evaluate
 from .scale import chunk_ranges, dask_client, map_chunks
+from .uncertainty import load_uncertainty
 
-#: Largest file of empirical values read.
-EMPIRICAL_MAX_BYTES = 200_000_000
 #: Draws per chunk: large enough to amortise resolving the scenario once per
 #: chunk (the fused kernel works one draw at a time, so chunk size does not
 #: matter for its cache use); about 0.3 GB of working memory per chunk.
@@ -50,107 +50,6 @@ FAN_SERIES = ("reserves_usd_bn", "cash_outflow_usd_bn", "reserve_funded_outflow_
 DEFAULT_UNCERTAINTY = "us_kr_2025/final_uncertain"
 
 
-def _declaring_file(scenario: Scenario) -> tuple[Path | None, Any]:
-    """The file of the base chain whose ``uncertainty`` the scenario uses, and its data."""
-    path: Path | None = Path(scenario.source)
-    seen: set[str] = set()
-    while path is not None and path.is_file() and str(path.resolve()) not in seen:
-        seen.add(str(path.resolve()))
-        data = load_yaml_file(path)
-        if not isinstance(data, dict):
-            break
-        if "uncertainty" in data or "correlations" in data:
-            return path, data
-        base = data.get("base")
-        if not isinstance(base, str):
-            break
-        path = (path.parent / base) if base.endswith((".yaml", ".yml")) else (SCENARIO_ROOT / f"{base}.yaml")
-    return (Path(scenario.source) if Path(scenario.source).is_file() else None), scenario.own
-
-
-def _load_empirical(spec: EmpiricalDistSpec, base_dir: Path | None, where: Location,
-                    declaring: Path | None = None) -> np.ndarray:
-    """Values of an empirical distribution. The path resolves relative to the
-    declaring scenario file and may not leave its folder (``--allow-path``);
-    errors name the file and the problem, never the file's contents."""
-    from ..core.scenario import checked_path
-    if declaring is not None:
-        p = checked_path(spec.file, declaring, where, "empirical draws")
-    else:
-        p = Path(spec.file)
-        if not p.is_absolute() and base_dir is not None:
-            p = base_dir / p
-    if not p.is_file():
-        raise with_value("empirical draws: file not found", location=where, value=spec.file,
-                         expected=f"a CSV or .npy file relative to {base_dir or 'the scenario file'}",
-                         cls=InputFileError)
-    if p.stat().st_size > EMPIRICAL_MAX_BYTES:
-        raise InputFileError(f"empirical draws: {p.name} is larger than {EMPIRICAL_MAX_BYTES // 10**6} MB",
-                             location=where, expected="a smaller file of observed values")
-    try:
-        if p.suffix.lower() == ".npy":
-            if spec.column is not None:
-                raise with_value("a .npy file has no columns", location=where, value=spec.column,
-                                 expected="no 'column' key for a .npy file", cls=ScenarioError)
-            arr = np.load(p, allow_pickle=False)
-            if arr.ndim == 2 and 1 in arr.shape:
-                arr = arr.reshape(-1)
-            if arr.ndim != 1:
-                raise with_value("empirical draws: the array is not one-dimensional", location=where,
-                                 value=list(arr.shape), expected="a 1-D array of values", cls=InputFileError)
-            values = arr.astype(float)
-        elif p.suffix.lower() in (".csv", ".txt"):
-            frame = pd.read_csv(p)
-            if spec.column is None:
-                if frame.shape[1] != 1:
-                    raise ScenarioError(f"empirical draws: {p.name} has {frame.shape[1]} columns",
-                                        location=where, expected="a 'column' key naming one of them")
-                series = frame.iloc[:, 0]
-            else:
-                if spec.column not in frame.columns:
-                    raise with_value(f"empirical draws: {p.name} has no such column", location=where,
-                                     value=spec.column, expected="the name of a column in the file's header",
-                                     cls=ScenarioError)
-                series = frame[spec.column]
-            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-            if np.isnan(values).any():
-                row = int(np.flatnonzero(np.isnan(values))[0]) + 2
-                raise InputFileError(f"empirical draws: {p.name} has a value that is not a number "
-                                     f"(data row {row - 1}, line {row})", location=where,
-                                     expected="numbers only")
-        else:
-            raise with_value("empirical draws: unknown file type", location=where, value=p.name,
-                             expected="a .csv or .npy file", cls=InputFileError)
-    except TradepactError:
-        raise
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise InputFileError(f"empirical draws: cannot read {p.name} ({exc.__class__.__name__})",
-                             location=where, expected="a readable CSV or .npy file") from None
-    if values.size < 2 or not np.all(np.isfinite(values)):
-        raise with_value("empirical draws need at least 2 finite values", location=where,
-                         value=int(values.size), expected="a file of 2 or more finite numbers",
-                         cls=InputFileError)
-    return values
-
-
-def load_uncertainty(scenario: Scenario, tree: ParameterNode | None = None,
-                     holder: Scenario | None = None):
-    """The validated joint distribution of ``scenario``'s uncertain inputs
-    (those of ``holder`` if given), with the declaring file and any empirical
-    values read here."""
-    src = holder or scenario
-    file, data = _declaring_file(src)
-    empirical = {}
-    for path, dist in src.spec.uncertainty.items():
-        if isinstance(dist, EmpiricalDistSpec):
-            from ..core.yamlio import line_of
-            where = Location(str(file or src.source), line_of(data, ("uncertainty", path, "file")) if data else None,
-                             f"uncertainty.{path}.file")
-            empirical[path] = _load_empirical(dist, file.parent if file is not None else None, where, file)
-    return uncertainty_model(scenario, tree, uncertainty_from=holder, declared_in=(file, data),
-                             empirical=empirical)
-
-
 # ---------------------------------------------------------------- simulation
 #: Draws up to which every draw's inputs and figures are kept (exact quantiles,
 #: ``frame()``); above it the run keeps moments, counts and sketches only.
@@ -158,6 +57,9 @@ KEEP_DRAWS_MAX = 262_144
 #: Chunks mapped per round on Dask (per worker): the main process holds at most
 #: this many chunks' results; in process, each chunk is summarised as it is done.
 _ROUND = 2
+#: Rounds of chunks summarised on the workers are this many times longer (a
+#: chunk's summary is a few MB: the main process holds at most a round of them).
+_ROUND_SUMMARISED = 4
 
 
 @dataclass(frozen=True)
@@ -215,7 +117,8 @@ def _headline_keys(plan: _Plan, tree: ParameterNode) -> tuple[str, ...]:
     return _KEYS[key]
 
 
-def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode) -> dict[str, Any] | None:
+def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode,
+                 work: dict | None = None) -> dict[str, Any] | None:
     """The chunk through the fused kernel (:mod:`tradepact.negotiation.kernel`), or
     ``None`` when numba is missing, a tariff measure is drawn (the relief then
     differs by draw, which the kernel's one shared stream cannot carry), or a
@@ -233,7 +136,7 @@ def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode) -> dic
     if any(k not in kernel.FIGURES and k not in special and k not in lcu for k in keys):
         return None
     stream, per_year = _relief_of(resolved, plan.relief)
-    figures, annual, over = kernel.evaluate(veh, resolved.position, p.investor, p.host, stream, m, series)
+    figures, annual, over = kernel.evaluate(veh, resolved.position, p.investor, p.host, stream, m, series, work)
     amounts = [np.broadcast_to(np.asarray(t.amount_usd_bn, float), (m,)) for t in veh.tranches]
     zero = np.zeros(m)
     extra = {
@@ -247,9 +150,13 @@ def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode) -> dic
             "years": veh.years, "relief_source": stream.source}
 
 
-def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
+def run_chunk(plan: _Plan, start: int, stop: int, work: dict | None = None) -> dict[str, Any]:
     """Draws ``[start, stop)``: inputs, headline figures, kept annual series and
-    the fan-chart series ``(m, n_years)`` to stream."""
+    the fan-chart series ``(m, n_years)`` to stream.
+
+    ``work``: buffers the fused kernel writes into and reuses (see
+    :func:`tradepact.negotiation.kernel.run`): the chunk's arrays are then
+    only valid until the next chunk run with the same ``work``."""
     m = stop - start
     draws = plan.shock.sample(plan.seed, start, stop) if plan.shock.k else {}
     tree = plan.tree if plan.tree is not None else policy_parameters()
@@ -258,7 +165,7 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
     except TradepactError as exc:
         raise type(exc)(f"{exc} (a Monte Carlo draw in {start}-{stop - 1} made an input invalid: "
                         "narrow or truncate its distribution)") from None
-    fused = _fused_chunk(plan, resolved, m, tree)
+    fused = _fused_chunk(plan, resolved, m, tree, work)
     if fused is not None:
         return {"inputs": draws, **fused, "provenance": resolved.provenance}
     # The NumPy engines (without numba, or for series the kernel does not keep).
@@ -276,6 +183,30 @@ def run_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
             "over_capacity_any": np.broadcast_to(pay.any_over_capacity, (m,)).copy(),
             "years": out.years, "provenance": resolved.provenance,
             "relief_source": out.stream.source}
+
+
+#: Output buffers of the fused kernel, one set per thread (see :func:`run_chunk`).
+_WORK = threading.local()
+
+
+def _work() -> dict:
+    if not hasattr(_WORK, "buffers"):
+        _WORK.buffers = {}
+    return _WORK.buffers
+
+
+def _in_process_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
+    """:func:`run_chunk` into this thread's buffers (consumed before the next chunk runs)."""
+    return run_chunk(plan, start, stop, _work())
+
+
+def summarise_chunk(job: tuple[_Plan, StreamSummary], start: int, stop: int) -> dict[str, Any]:
+    """A chunk run and summarised on a worker, on the grids of the summary so far
+    (:meth:`~tradepact.results.simulation.StreamSummary.chunk_summary`): a few MB
+    go back, not the chunk's draws."""
+    plan, summary = job
+    part = run_chunk(plan, start, stop, _work())
+    return summary.chunk_summary(part["headline"], part["over_capacity_any"], part["fan"])
 
 
 def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int = 0, *,
@@ -331,12 +262,12 @@ def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int =
             summary = StreamSummary(part["headline"], streamed, len(part["years"]), not keep)
             first = {k: part[k] for k in ("years", "provenance", "relief_source")}
         summary.update(part["headline"], part["over_capacity_any"], part["fan"])
-        if keep:
-            headline.append(part["headline"])
+        if keep:         # copies: an in-process chunk's arrays are the kernel's reused buffers
+            headline.append({k: np.array(v) for k, v in part["headline"].items()})
             inputs.append(part["inputs"])
-            over.append(part["over_capacity_any"])
+            over.append(np.array(part["over_capacity_any"]))
         if kept:
-            annual.append(part["annual"])
+            annual.append({k: np.array(v) for k, v in part["annual"].items()})
 
     dask = client is not None or bool(scheduler) or (workers is not None and workers > 1 and len(ranges) > 1)
     total = int(n_draws)
@@ -345,14 +276,30 @@ def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int =
             client = stack.enter_context(dask_client(workers=None if scheduler else min(workers or 1, len(ranges)),
                                                      scheduler=scheduler, processes=processes))
         done = 0
-        per_round = _ROUND * max(1, len(client.scheduler_info().get("workers", {})) if dask else 1) if dask else 1
-        for a in range(0, len(ranges), per_round):
-            batch = ranges[a:a + per_round]
+        per_round = _ROUND * max(1, len(client.scheduler_info().get("workers", {}))) if dask else 1
+        a = 0
+        # Chunks whose draws are needed whole: on the workers (in rounds) when draws
+        # or annual series are kept; else in this process until every sketch has
+        # its grid (shipping those chunks' draws would cost more than computing them).
+        whole = keep or bool(kept)
+        while a < len(ranges) and not (dask and not whole and summary is not None and summary.gridded):
+            batch = ranges[a:a + (per_round if dask and whole else 1)]
             step = (lambda d, _t, base=done: progress(base + d, total)) if progress is not None else None
-            for part in map_chunks(run_chunk, plan, batch, workers=1, client=client if dask else None,
-                                   rows_per_item=model.n_years, progress=step):
+            on_workers = dask and whole
+            for part in map_chunks(run_chunk if on_workers else _in_process_chunk, plan, batch, workers=1,
+                                   client=client if on_workers else None, rows_per_item=model.n_years,
+                                   progress=step):
                 consume(part)
-            done += sum(b - a_ for a_, b in batch)
+            done += sum(y - x for x, y in batch)
+            a += len(batch)
+        # The rest on the workers, each chunk summarised where it ran; merged in draw order.
+        for b in range(a, len(ranges), _ROUND_SUMMARISED * per_round):
+            batch = ranges[b:b + _ROUND_SUMMARISED * per_round]
+            step = (lambda d, _t, base=done: progress(base + d, total)) if progress is not None else None
+            for part in map_chunks(summarise_chunk, (plan, summary), batch, workers=1, client=client,
+                                   rows_per_item=model.n_years, progress=step):
+                summary.merge(part)
+            done += sum(y - x for x, y in batch)
 
     def cat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
         return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}

@@ -77,3 +77,42 @@ def test_moments_match_numpy(chunk: int) -> None:
     count = (~np.isnan(x)).sum(axis=0)
     se = np.nanstd(x, axis=0, ddof=1) / np.sqrt(count)
     np.testing.assert_allclose(m.standard_errors(), se, rtol=1e-9)
+
+
+def test_chunks_counted_apart_and_merged_in_any_order_equal_the_stream() -> None:
+    """What a worker sends back (``count``) folded in (``merge``) in any order gives
+    the sketch fed chunk by chunk: the same counts, extremes and quantiles."""
+    rng = np.random.default_rng(21)
+    x = _streams(250_000, rng)
+    a, b = QuantileSketch(x.shape[1]), QuantileSketch(x.shape[1])
+    head = 2 * 65_536
+    _feed(a, x, 8192)
+    _feed(b, x[:head], 8192)                       # the exact phase, then the grid
+    parts = [b.count(x[i:i + 8192]) for i in range(head, x.shape[0], 8192)]
+    for p in reversed(parts):
+        b.merge(*p)
+    assert b.n == a.n == x.shape[0]
+    np.testing.assert_array_equal(a._counts, b._counts)
+    np.testing.assert_array_equal(a.quantiles(Q), b.quantiles(Q))
+
+
+def test_compiled_binning_counts_as_numpy_bincount(monkeypatch) -> None:
+    """The compiled loop (runs of equal bins added at once) and the NumPy fallback
+    count the same, with a stream that never varies, one with gaps and values off the grid."""
+    from tradepact.results import sketch
+    if sketch._bin is None:
+        pytest.skip("numba is not installed")
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200_000, 4))
+    x[:, 1] = 7.25                                  # the same in every draw
+    x[rng.random(200_000) < 0.1, 2] = np.nan         # gaps
+    x[150_000:, 3] *= 50                             # far off the grid laid over the first draws
+    fast = QuantileSketch(4)
+    _feed(fast, x, 10_000)
+    monkeypatch.setattr(sketch, "_bin", None)
+    slow = QuantileSketch(4)
+    _feed(slow, x, 10_000)
+    np.testing.assert_array_equal(fast._counts, slow._counts)
+    np.testing.assert_array_equal(fast._min, slow._min)
+    np.testing.assert_array_equal(fast._max, slow._max)
+    assert fast._counts[3, 0] > 0 and fast._counts[3, -1] > 0
