@@ -346,12 +346,15 @@ class ShockSpec:
         eps = self.standard_normals(seed, start, stop)
         # z = eps L^T, summed term by term in a fixed order rather than by BLAS,
         # whose order (and so the last bit) can depend on its number of threads.
+        # Zero terms are skipped (inputs drawn independently of the others cost one product).
         chol = self.cholesky
         z = np.empty_like(eps)
         for j in range(self.k):
-            acc = eps[:, 0] * chol[j, 0]
-            for i in range(1, j + 1):
-                acc = acc + eps[:, i] * chol[j, i]
+            acc = None
+            for i in range(j + 1):
+                if chol[j, i] != 0.0 or (acc is None and i == j):
+                    term = eps[:, i] * chol[j, i]
+                    acc = term if acc is None else acc + term
             z[:, j] = acc
         return {p: np.ascontiguousarray(m.from_standard_normal(z[:, j]))
                 for j, (p, m) in enumerate(zip(self.paths, self.marginals))}

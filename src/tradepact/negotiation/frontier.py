@@ -11,6 +11,7 @@ frontier. Pure: no file is read, nothing is printed.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,53 @@ class FrontierPoint:
                 "host_payoff_usd_bn": self.host, "source": self.source}
 
 
+class _Lockstep:
+    """Prices the populations of several optimisers running side by side (one thread
+    each) in one engine call per generation: each waits until every optimiser
+    still running has handed in its population. The engine prices each design
+    on its own row, so an optimiser sees exactly the values it would alone."""
+
+    def __init__(self, n: int, price: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> None:
+        self._cv = threading.Condition()
+        self._running = n
+        self._pending: dict[int, np.ndarray] = {}
+        self._ready: dict[int, Any] = {}
+        self._price = price
+
+    def __call__(self, who: int, x: np.ndarray) -> tuple[np.ndarray, ...]:
+        with self._cv:
+            self._pending[who] = x
+            self._flush_if_complete()
+            while who not in self._ready:
+                self._cv.wait()
+            out = self._ready.pop(who)
+        if isinstance(out, BaseException):
+            raise out
+        return out
+
+    def finished(self) -> None:
+        """An optimiser has stopped (converged, or failed): stop waiting for it."""
+        with self._cv:
+            self._running -= 1
+            self._flush_if_complete()
+
+    def _flush_if_complete(self) -> None:
+        if not self._pending or len(self._pending) < self._running:
+            return
+        who = sorted(self._pending)
+        xs = [self._pending.pop(w) for w in who]
+        try:
+            priced = self._price(np.concatenate(xs))
+            cuts = np.cumsum([len(x) for x in xs])[:-1]
+            parts = [np.split(a, cuts) for a in priced]
+            for i, w in enumerate(who):
+                self._ready[w] = tuple(p[i] for p in parts)
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting optimiser
+            for w in who:
+                self._ready[w] = exc
+        self._cv.notify_all()
+
+
 def solve_frontier(template: DesignTemplate, space: DesignSpace, *, targets: Sequence[float],
                    start: Mapping[str, np.ndarray] | None = None, start_payoffs: DesignPayoffs | None = None,
                    seed: int = 0, maxiter: int = 40, popsize: int = 8) -> list[FrontierPoint]:
@@ -61,28 +109,36 @@ def solve_frontier(template: DesignTemplate, space: DesignSpace, *, targets: Seq
     feasibility, by ``scipy.optimize.differential_evolution`` (vectorised: one
     engine call per generation). The best feasible grid designs for each ε seed
     the initial population, and the method keeps the best feasible point, so
-    each result is at least as good as the grid's."""
+    each result is at least as good as the grid's.
+
+    The optimisers for the ε run side by side and each generation of all of
+    them is priced in one engine call (:class:`_Lockstep`); each optimiser's
+    path is the one it takes alone."""
     from scipy.optimize import differential_evolution
     free = space.free
-    if not free:
+    if not free or len(targets) == 0:
         return []
     lo = np.array([space.bounds[d][0] for d in free])
     hi = np.array([space.bounds[d][1] for d in free])
     X0 = space.to_matrix(start) if start is not None else None
     big = 1e6
 
-    def energy(eps: float) -> Callable[[np.ndarray], np.ndarray]:
+    def price(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        p = evaluate_designs(template, space.from_matrix(x))
+        return p.investor, p.host, p.feasible(template.investor)
+
+    lockstep = _Lockstep(len(targets), price)
+
+    def energy(j: int, eps: float) -> Callable[[np.ndarray], np.ndarray]:
         def f(xt: np.ndarray) -> np.ndarray:
-            x = np.clip(np.atleast_2d(xt.T), lo, hi)
-            p = evaluate_designs(template, space.from_matrix(x))
-            ok = p.feasible(template.investor)
-            short = np.maximum(eps - p.investor, 0.0)
-            return np.where(ok & (short <= 0), -p.host, big + 1e3 * short + big * (~ok))
+            inv, host, ok = lockstep(j, np.clip(np.atleast_2d(xt.T), lo, hi))
+            short = np.maximum(eps - inv, 0.0)
+            return np.where(ok & (short <= 0), -host, big + 1e3 * short + big * (~ok))
         return f
 
-    out: list[FrontierPoint] = []
     rng = np.random.default_rng(seed)
     size = max(5, popsize * len(free))
+    jobs = []
     for j, eps in enumerate(targets):
         init = rng.uniform(lo, hi, size=(size, len(free)))
         if X0 is not None and start_payoffs is not None:
@@ -97,14 +153,32 @@ def solve_frontier(template: DesignTemplate, space: DesignSpace, *, targets: Seq
             init = np.clip(init, lo, lo + np.maximum(span, 1e-12))
         else:
             bounds = list(zip(lo, hi))
-        res = differential_evolution(energy(float(eps)), bounds, init=init, vectorized=True, polish=False,
-                                     maxiter=maxiter, tol=1e-8, seed=seed + j, updating="deferred")
-        x = np.clip(res.x, lo, hi)
-        p = evaluate_designs(template, space.from_matrix(x[None, :]))
-        if p.feasible(template.investor)[0] and p.investor[0] >= eps - 1e-9:
-            out.append(FrontierPoint({d: float(v[0]) for d, v in space.from_matrix(x[None, :]).items()},
-                                     float(p.investor[0]), float(p.host[0]), "optimiser"))
-    return out
+        jobs.append((j, float(eps), bounds, init))
+    found: dict[int, Any] = {}
+
+    def run(j: int, eps: float, bounds: list, init: np.ndarray) -> None:
+        try:
+            found[j] = differential_evolution(energy(j, eps), bounds, init=init, vectorized=True, polish=False,
+                                              maxiter=maxiter, tol=1e-8, seed=seed + j, updating="deferred")
+        except BaseException as exc:  # noqa: BLE001 - raised again below, in the caller's thread
+            found[j] = exc
+        finally:
+            lockstep.finished()
+
+    threads = [threading.Thread(target=run, args=job, name=f"tradepact-frontier-{job[0]}", daemon=True)
+               for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for j in range(len(jobs)):
+        if isinstance(found[j], BaseException):
+            raise found[j]
+    x = np.clip(np.array([found[j].x for j in range(len(jobs))]), lo, hi)
+    inv, host, ok = price(x)
+    designs = space.from_matrix(x)
+    return [FrontierPoint({d: float(v[j]) for d, v in designs.items()}, float(inv[j]), float(host[j]), "optimiser")
+            for j, (_, eps, _, _) in enumerate(jobs) if ok[j] and inv[j] >= eps - 1e-9]
 
 
 # ---------------------------------------------------------------- proposals

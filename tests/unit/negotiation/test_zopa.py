@@ -207,3 +207,44 @@ def test_proposal_positions_with_draws_are_the_mean_of_their_own_simulation():
         assert pos.investor == pytest.approx(sim.headline["deal_npv_investor_usd_bn"].mean(), rel=1e-9)
         assert pos.host == pytest.approx(sim.headline["deal_npv_host_usd_bn"].mean(), rel=1e-9)
         assert pos.over_capacity_probability == pytest.approx(sim.probabilities["any_year_over_capacity"])
+
+
+def test_optimisers_side_by_side_take_the_path_each_takes_alone():
+    """The ε optimisers run side by side, one engine call per generation for all of
+    them; a plain loop of ``differential_evolution`` calls, each pricing its own
+    population, finds the same designs to the last bit."""
+    from scipy.optimize import differential_evolution
+    template = template_from_scenario(load("us_kr_2025/final"))
+    start = SPACE.grid(SMALL)
+    start_pay = evaluate_designs(template, start)
+    ok0 = start_pay.feasible(template.investor)
+    targets = np.quantile(start_pay.investor[ok0], [0.2, 0.5, 0.8])
+    got = solve_frontier(template, SPACE, targets=targets, start=start, start_payoffs=start_pay, seed=3, maxiter=6)
+
+    free = SPACE.free
+    lo = np.array([SPACE.bounds[d][0] for d in free])
+    hi = np.array([SPACE.bounds[d][1] for d in free])
+    X0 = SPACE.to_matrix(start)
+    rng = np.random.default_rng(3)
+    size = max(5, 8 * len(free))
+    want = []
+    for j, eps in enumerate(targets):
+        init = rng.uniform(lo, hi, size=(size, len(free)))
+        cand = np.flatnonzero(ok0 & (start_pay.investor >= eps))
+        best = cand[np.argsort(-start_pay.host[cand])][: size // 2]
+        init[: best.size] = X0[best]
+
+        def f(xt, eps=eps):
+            p = evaluate_designs(template, SPACE.from_matrix(np.clip(np.atleast_2d(xt.T), lo, hi)))
+            ok, short = p.feasible(template.investor), np.maximum(eps - p.investor, 0.0)
+            return np.where(ok & (short <= 0), -p.host, 1e6 + 1e3 * short + 1e6 * (~ok))
+        res = differential_evolution(f, list(zip(lo, hi)), init=init, vectorized=True, polish=False, maxiter=6,
+                                     tol=1e-8, seed=3 + j, updating="deferred")
+        x = np.clip(res.x, lo, hi)
+        p = evaluate_designs(template, SPACE.from_matrix(x[None, :]))
+        if p.feasible(template.investor)[0] and p.investor[0] >= eps - 1e-9:
+            want.append((p.investor[0], p.host[0], x))
+    assert len(got) == len(want) == 3
+    for g, (inv, host, x) in zip(got, want):
+        assert (g.investor, g.host) == (inv, host)
+        assert [g.design[d] for d in free] == list(x)
