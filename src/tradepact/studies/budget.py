@@ -1,8 +1,9 @@
 """Memory a run needs, estimated before anything is allocated.
 
-A Monte Carlo run keeps, per scenario and draw, its headline figures and the
-fan-chart series (one value per modelled year each), and works on one chunk
-of draws at a time (a few dozen ``(chunk, years)`` arrays). A zone-of-agreement
+A Monte Carlo run keeps, per scenario, its headline figures per draw (up to
+a limit of draws, else quantile sketches of fixed size) and sketches of the
+fan-chart series, and works on one chunk of draws at a time (a few dozen
+``(chunk, years)`` arrays). A zone-of-agreement
 run prices the design grid on chunks of draws (``designs × chunk × years``
 arrays) and refines ``refine`` frontier points. A run whose estimate exceeds
 the limit (``--max-memory``; default :data:`~tradepact.core.limits.DEFAULT_MEMORY_SHARE`
@@ -65,11 +66,29 @@ def parse_size(text: str | None, option: str = "--max-memory") -> int:
     return int(size)
 
 
-def simulation_bytes(n_draws: int, n_years: int, n_scenarios: int, chunk: int = 8192) -> int:
-    """Bytes a Monte Carlo run of ``n_scenarios`` × ``n_draws`` over ``n_years`` needs."""
-    stored = n_draws * n_scenarios * (FIGURES_PER_DRAW + SERIES_PER_DRAW * n_years) * CELL
-    working = min(chunk, n_draws) * n_years * WORK_ARRAYS * CELL
-    return int(stored + working)
+def simulation_bytes(n_draws: int, n_years: int, n_scenarios: int, chunk: int | None = None, *,
+                     keep_draws: bool | None = None, keep_annual: bool = False) -> int:
+    """Bytes a Monte Carlo run of ``n_scenarios`` × ``n_draws`` over ``n_years`` needs,
+    as :func:`~tradepact.studies.simulate.simulate` stores it.
+
+    Per scenario: every draw's headline figures when the draws are kept
+    (``keep_draws``; default up to ``KEEP_DRAWS_MAX`` draws) and its fan-chart
+    series with ``keep_annual``; every other figure or series cell is a
+    stream whose values are all kept up to ``EXACT_MAX`` draws, else a sketch
+    of ``BINS + 2`` counts. At one time (scenarios run one after the other):
+    the exact phase of one scenario's streams (up to ``2 × EXACT_MAX`` rows
+    before the grid is laid) and one chunk's working arrays."""
+    from ..results.sketch import BINS, EXACT_MAX
+    from .simulate import DEFAULT_CHUNK, KEEP_DRAWS_MAX
+    chunk = DEFAULT_CHUNK if chunk is None else chunk
+    keep = n_draws <= KEEP_DRAWS_MAX if keep_draws is None else keep_draws
+    fan = SERIES_PER_DRAW * n_years
+    per_draw = (FIGURES_PER_DRAW if keep else 0) + (fan if keep_annual else 0)
+    streams = (0 if keep else FIGURES_PER_DRAW) + (0 if keep_annual else fan)
+    kept_streams = streams * (n_draws if n_draws <= EXACT_MAX else BINS + 2)
+    exact_phase = streams * min(n_draws, 2 * EXACT_MAX)
+    working = min(chunk, n_draws) * n_years * WORK_ARRAYS
+    return int(CELL * (n_scenarios * (n_draws * per_draw + kept_streams) + exact_phase + working))
 
 
 def zopa_bytes(n_draws: int, n_years: int, refine: int, n_designs: int = DEFAULT_GRID,

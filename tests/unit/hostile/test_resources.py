@@ -39,13 +39,21 @@ def test_sizes_parse_with_units():
 
 
 def test_simulation_estimate_by_hand():
-    # 1,000 draws × 2 scenarios × (40 figures + 3 series × 10 years) × 8 bytes stored,
-    # plus one chunk of 1,000 draws × 10 years × 80 working arrays × 8 bytes.
-    assert budget.simulation_bytes(1000, 10, 2, chunk=8192) == 1000 * 2 * 70 * 8 + 1000 * 10 * 80 * 8
+    # 1,000 draws (kept) × 2 scenarios: 40 figures per draw, and the 3 series × 10 years
+    # as streams still exact (every value kept), one scenario's exact phase at a time,
+    # plus one chunk of 1,000 draws × 10 years × 80 working arrays; 8 bytes each.
+    assert budget.simulation_bytes(1000, 10, 2, chunk=8192) == 8 * (2 * (1000 * 40 + 30 * 1000) + 30 * 1000
+                                                                     + 1000 * 10 * 80)
+    # 10 M draws (streamed) × 4 scenarios × 40 years: 40 figures and 120 series cells as
+    # sketches of 4,098 counts each, an exact phase of 131,072 rows, a chunk of 65,536 draws.
+    assert budget.simulation_bytes(10**7, 40, 4) == 8 * (4 * 160 * 4098 + 160 * 131_072 + 65_536 * 40 * 80)
+    # --keep-annual keeps every draw's 120 series cells instead of sketching them.
+    assert budget.simulation_bytes(10**7, 40, 4, keep_annual=True) == 8 * (
+        4 * (10**7 * 120 + 40 * 4098) + 40 * 131_072 + 65_536 * 40 * 80)
 
 
-def test_a_trillion_draws_is_refused_before_anything_is_allocated():
-    need = budget.simulation_bytes(10**12, 40, 4)
+def test_a_trillion_kept_draws_is_refused_before_anything_is_allocated():
+    need = budget.simulation_bytes(10**12, 40, 4, keep_draws=True)
     with pytest.raises(TradepactError) as info:
         budget.check_memory(need, 8 * 10**9, "a trillion draws", "fewer --draws per run")
     text = str(info.value)

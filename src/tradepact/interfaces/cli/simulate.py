@@ -29,11 +29,11 @@ TABLE_KEYS = ("investor_npv_usd_bn", "deal_npv_investor_usd_bn", "deal_npv_host_
 @click.option("--stress", type=click.Choice(["hard", "penalty"]), default="hard", show_default=True,
               help="Investor's treatment of years over capacity in the payoffs.")
 @click.option("--workers", type=click.IntRange(min=1, max=limits.MAX_WORKERS), default=None,
-              help="Dask LocalCluster workers (1: in process). Default: in process for small runs, "
-                   "a LocalCluster with one worker per core for large ones.")
+              help="Dask LocalCluster workers (default 1: in process, which streams within bounded memory). "
+                   "Past the first chunks each worker sends back only its chunks' summaries.")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Run on the Dask cluster at ADDRESS.")
 @click.option("--chunk", type=click.IntRange(min=1, max=limits.MAX_DRAWS), default=None,
-              help="Draws per chunk (default 8192).")
+              help="Draws per chunk (default 65,536).")
 @click.option("--json", "as_json", is_flag=True, help="Print quantiles and probabilities as JSON on stdout.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Also write a report with fan charts to this folder.")
@@ -55,7 +55,7 @@ def simulate_cmd(scenarios: tuple[str, ...], draws: int, seed: int, uncertainty:
     names = scenarios or DEFAULT_SCENARIOS
     limit = parse_size(max_memory)
     loaded = [Scenario.load(n) for n in names]
-    check_memory(simulation_bytes(draws, estimate_years(loaded), len(loaded), chunk or 8192), limit,
+    check_memory(simulation_bytes(draws, estimate_years(loaded), len(loaded), chunk, keep_annual=keep_annual), limit,
                  f"{draws:,} draws of {len(loaded)} scenario(s)",
                  "fewer --draws per run (run several seeds and pool them), or fewer scenarios per run")
     holder = None if uncertainty.lower() == "none" else uncertainty
