@@ -149,22 +149,30 @@ class QuantileSketch:
         if x.ndim != 2 or x.shape[1] != self.width:
             raise ValueError(f"expected (m, {self.width}) values, got {x.shape}")
         if self._exact is not None:
-            self.n += x.shape[0]
-            self._exact.append(np.array(x))             # a copy: callers may reuse their buffers
-            if self.n <= self.exact_max:
+            if self.n + x.shape[0] <= self.exact_max:
+                self.n += x.shape[0]
+                self._exact.append(np.array(x))         # a copy: callers may reuse their buffers
                 return
-            x = np.concatenate(self._exact, axis=0)
+            parts = self._exact + [x]
             self._exact = None
-            self._grid(x)
+            self._grid(parts)
             self.n = 0
+            for part in parts:
+                self.merge(*self.count(part))
+            return
         self.merge(*self.count(x))
 
-    def _grid(self, x: np.ndarray) -> None:
-        """Bins from the exact phase's values: their range, widened by half of it each side."""
+    def _grid(self, parts: list[np.ndarray]) -> None:
+        """Bins from the exact phase's values (in ``parts``): their range, widened by half of it each side."""
         if _range is not None:
-            lo, hi, whole = np.empty(self.width), np.empty(self.width), np.empty(self.width, dtype=np.bool_)
-            _range(x, lo, hi, whole)
+            lo, hi, whole = np.full(self.width, np.inf), np.full(self.width, -np.inf), np.ones(self.width, np.bool_)
+            for part in parts:
+                a, b, w = np.empty(self.width), np.empty(self.width), np.empty(self.width, dtype=np.bool_)
+                _range(part, a, b, w)
+                lo, hi, whole = np.fmin(lo, a), np.fmax(hi, b), whole & w
+            lo, hi = np.where(lo > hi, np.nan, lo), np.where(lo > hi, np.nan, hi)
         else:
+            x = np.concatenate(parts, axis=0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 finite = np.where(np.isfinite(x), x, np.nan)
