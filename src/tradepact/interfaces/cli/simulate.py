@@ -30,7 +30,8 @@ TABLE_KEYS = ("investor_npv_usd_bn", "deal_npv_investor_usd_bn", "deal_npv_host_
               help="Investor's treatment of years over capacity in the payoffs.")
 @click.option("--workers", type=click.IntRange(min=1, max=limits.MAX_WORKERS), default=None,
               help="Dask LocalCluster workers (default 1: in process, which streams within bounded memory). "
-                   "Past the first chunks each worker sends back only its chunks' summaries.")
+                   "Past the first chunks each worker sends back only its chunks' summaries; a cluster takes "
+                   "seconds to start, so it pays off from a few million draws.")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Run on the Dask cluster at ADDRESS.")
 @click.option("--chunk", type=click.IntRange(min=1, max=limits.MAX_DRAWS), default=None,
               help="Draws per chunk (default 65,536).")
