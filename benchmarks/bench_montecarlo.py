@@ -96,6 +96,9 @@ def main(runs: int = 3) -> list[dict]:
     two["identical_to_one_process"] = identical
     rows = [
         one,
+        figure("simulate, 1 process, per CPU-second", "draw-years/s", res["engine"], None, better="higher",
+               value=lambda s: s.extra["draws"] * s.extra["years"] / s.cpu,
+               note="the same runs by CPU time: less sensitive to other load on the machine"),
         figure("simulate, NumPy engines (baseline)", "draw-years/s", res["baseline"], None, better="higher",
                value=rate, note=f"{BASELINE_DRAWS:,} draws"),
         figure("simulate floor: fused kernel alone", "draw-years/s", res["floor"], None, better="higher",
