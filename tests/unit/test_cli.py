@@ -28,11 +28,15 @@ def test_assess_writes_report(tmp_path, capsys):
     (tmp_path / "rep").mkdir()
     keep = out_dir / "notes.txt"
     keep.write_text("mine")
+    code, out, _ = run(["assess", "--out", str(out_dir), "--excel"], capsys)
+    assert code == 0 and (out_dir / "assessment.xlsx").stat().st_size > 0
+    # Without --excel the workbook is not written, and the previous run's is not left behind.
     code, out, _ = run(["assess", "--out", str(out_dir)], capsys)
     assert code == 0
     for name in ("index.html", "assessment.json", "headline.csv", "annual.csv", "provenance.csv",
-                 "tariffs.csv", "tariff_timeline.csv", "assessment.xlsx"):
+                 "tariffs.csv", "tariff_timeline.csv"):
         assert (out_dir / name).stat().st_size > 0
+    assert not (out_dir / "assessment.xlsx").exists() and "--excel adds the workbook" in out
     html = (out_dir / "index.html").read_text()
     # Outflow, reserves, waterfall, one rate timeline (the four scenarios share their regimes)
     # and the evidence timeline (the shipped store: the October 2025 reports).

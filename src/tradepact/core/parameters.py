@@ -45,6 +45,7 @@ from .dates import Date, Interval, parse_date
 from .errors import Location, ParameterError, with_value
 from .references import Reference
 from .units import UNITS, units_for_name
+from .yamlfast import cached_build
 from .yamlfast import load_package_yaml as load_yaml_file
 from .yamlio import LineDict, validation_error
 
@@ -402,10 +403,11 @@ _DEFAULT_TREE: ParameterNode | None = None
 
 
 def default_parameters() -> ParameterNode:
-    """The parameters shipped with the package (loaded once)."""
+    """The parameters shipped with the package (loaded once; kept in the disk
+    cache by the package's content hash, see :func:`.yamlfast.cached_build`)."""
     global _DEFAULT_TREE
     if _DEFAULT_TREE is None:
-        _DEFAULT_TREE = load_parameters(POLICY_ROOT)
+        _DEFAULT_TREE = cached_build("parameters", lambda: load_parameters(POLICY_ROOT))
     return _DEFAULT_TREE
 
 

@@ -1,17 +1,21 @@
-"""Charts of an Assessment as SVG text (matplotlib, no display needed)."""
+"""Charts of an Assessment as SVG text.
+
+The report's own charts (outflow, reserves, waterfall, the tariff rate
+timeline, the evidence timeline) are drawn as SVG directly by
+:mod:`.svgplot`, in milliseconds and without importing matplotlib; the
+Monte Carlo and negotiation charts (fan, payoffs, frontier) use matplotlib,
+imported when one of them is drawn.
+"""
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from ..results.assessment import Assessment  # noqa: E402
+from ..results.assessment import Assessment
+from .svgplot import Figure, Legend, days, line_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
@@ -24,9 +28,19 @@ if TYPE_CHECKING:  # pragma: no cover
 _COLORS = ["#1f5fa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#66a182", "#8d96a3"]
 
 
-def _svg(fig: plt.Figure, *, integer_x: bool = True) -> str:
-    """The figure as SVG text (closes it). ``integer_x``: whole-number x ticks
-    (years); pass False for date axes, which keep their date locator."""
+def _plt() -> Any:
+    """matplotlib's pyplot on the Agg backend (imported on first use)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _svg(fig: Any, *, integer_x: bool = True) -> str:
+    """A matplotlib figure as SVG text (closes it). ``integer_x``: whole-number x
+    ticks (years); pass False for date axes, which keep their date locator."""
+    from matplotlib.ticker import MaxNLocator
+    plt = _plt()
     if integer_x:
         for ax in fig.axes:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -44,83 +58,95 @@ def _active_years(a: Assessment, column: str, pad: int = 2) -> tuple[int, int]:
     return int(first), int(last)
 
 
+def _window(d: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    return d[(d["year"] >= lo) & (d["year"] <= hi)]
+
+
 def outflow_chart(a: Assessment) -> str:
     """Left: the outflow paid from reserves by scenario against the stated USD
     supply capacity (the test the verdict applies). Right, apart: the total
     cash outflow, which also counts borrowing-funded and company money that
     the capacity does not bound."""
     lo, hi = _active_years(a, "cash_outflow_usd_bn")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), sharex=True)
+    fig = Figure(11, 4)
+    (left, right), = fig.grid(1, 2, xaxis="integer", grid="y", ylabel="USD bn per year")
     n = len(a.scenarios)
     width = 0.8 / max(n, 1)
+    entries = []
     for i, s in enumerate(a.scenarios):
-        d = s.annual[(s.annual["year"] >= lo) & (s.annual["year"] <= hi)]
+        d = _window(s.annual, lo, hi)
         x = d["year"] + (i - (n - 1) / 2) * width
         c = _COLORS[i % len(_COLORS)]
-        left.bar(x, d["reserve_funded_outflow_usd_bn"], width, label=s.title, color=c)
-        right.bar(x, d["cash_outflow_usd_bn"], width, label=s.title, color=c, alpha=0.55)
-    d0 = a.scenarios[0].annual
-    d0 = d0[(d0["year"] >= lo) & (d0["year"] <= hi)]
+        left.bar(x, d["reserve_funded_outflow_usd_bn"], width, color=c, label=s.title)
+        right.bar(x, d["cash_outflow_usd_bn"], width, color=c, opacity=0.55, label=s.title)
+        entries.append((s.title, {"kind": "patch", "color": c}))
+    d0 = _window(a.scenarios[0].annual, lo, hi)
     cap = d0["usd_supply_capacity_usd_bn"]
-    left.step(d0["year"], cap, where="mid", color="black", ls="--", lw=1.2,
-              label=f"stated USD supply capacity ({cap.iloc[0]:g} USD bn/yr)")
-    left.set_title("Outflow paid from reserves against capacity", fontsize=10)
-    right.set_title("Total cash outflow (all instruments; not bound by the capacity)", fontsize=10)
+    cap_line = left.plot(d0["year"], cap, color="black", dash="--", width=1.2, step="mid",
+                         label=f"stated USD supply capacity ({cap.iloc[0]:g} USD bn/yr)")
+    left.title = "Outflow paid from reserves against capacity"
+    right.title = "Total cash outflow (all instruments; not bound by the capacity)"
+    left.legend = _legend([(cap_line.label, line_entry(cap_line))] + entries, size=7)
+    top = max(left.auto_limits()[1][1], right.auto_limits()[1][1])
+    xlim = left.auto_limits()[0]
     for ax in (left, right):
-        ax.set_ylabel("USD bn per year")
-        ax.grid(axis="y", alpha=0.3)
-    left.legend(fontsize=7, frameon=False)
-    top = max(left.get_ylim()[1], right.get_ylim()[1])
-    left.set_ylim(0, top)
-    right.set_ylim(0, top)
-    fig.tight_layout()
-    return _svg(fig)
+        ax.ylim = (0.0, top)
+        ax.xlim = xlim
+    return fig.svg()
+
+
+def _legend(entries: list[tuple[str, dict[str, Any]]], *, size: float = 8, loc: str = "best") -> Legend:
+    """A legend inside the panel, placed where it hides the fewest points (``best``)."""
+    return Legend(entries, loc, size)
 
 
 def reserves_chart(a: Assessment) -> str:
     """Reserves path by scenario, and state-funded outflow against capacity and reserve income."""
     lo, hi = _active_years(a, "reserve_funded_outflow_usd_bn", pad=5)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig = Figure(11, 4)
+    (left, right), = fig.grid(1, 2, xaxis="integer", grid="both")
+    le, re_ = [], []
     for i, s in enumerate(a.scenarios):
         c = _COLORS[i % len(_COLORS)]
-        d = s.annual[(s.annual["year"] >= lo) & (s.annual["year"] <= hi)]
-        left.plot(d["year"], d["reserves_usd_bn"], color=c, label=s.title)
-        right.plot(d["year"], d["reserve_funded_outflow_usd_bn"], color=c, label=s.title, drawstyle="steps-mid")
-        right.plot(d["year"], d["reserve_income_usd_bn"], color=c, ls=":", lw=1)
-    d0 = a.scenarios[0].annual
-    d0 = d0[(d0["year"] >= lo) & (d0["year"] <= hi)]
-    left.plot(d0["year"], d0["baseline_reserves_usd_bn"], color="grey", ls=":", label="without the pledge")
-    right.plot(d0["year"], d0["usd_supply_capacity_usd_bn"], color="black", ls="--", label="stated capacity")
-    right.plot([], [], color="grey", ls=":", lw=1, label="reserve income (dotted, by scenario)")
-    left.set_title("FX reserves, end of year")
-    left.set_ylabel("USD bn")
-    right.set_title("Outflow paid from reserves against capacity")
-    right.set_ylabel("USD bn per year")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, frameon=False)
-    return _svg(fig)
+        d = _window(s.annual, lo, hi)
+        line = left.plot(d["year"], d["reserves_usd_bn"], color=c, label=s.title)
+        le.append((s.title, line_entry(line)))
+        line = right.plot(d["year"], d["reserve_funded_outflow_usd_bn"], color=c, label=s.title, step="mid")
+        re_.append((s.title, line_entry(line)))
+        right.plot(d["year"], d["reserve_income_usd_bn"], color=c, dash=":", width=1)
+    d0 = _window(a.scenarios[0].annual, lo, hi)
+    line = left.plot(d0["year"], d0["baseline_reserves_usd_bn"], color="grey", dash=":", label="without the pledge")
+    le.append((line.label, line_entry(line)))
+    line = right.plot(d0["year"], d0["usd_supply_capacity_usd_bn"], color="black", dash="--", label="stated capacity")
+    re_.append((line.label, line_entry(line)))
+    re_.append(("reserve income (dotted, by scenario)", {"kind": "line", "color": "grey", "dash": ":", "width": 1}))
+    left.title, left.ylabel = "FX reserves, end of year", "USD bn"
+    right.title, right.ylabel = "Outflow paid from reserves against capacity", "USD bn per year"
+    left.title_size = right.title_size = 12
+    left.legend, right.legend = _legend(le, size=7), _legend(re_, size=7)
+    return fig.svg()
 
 
 def waterfall_chart(a: Assessment) -> str:
     """Cumulative cash out against cumulative receipts (the recoup race)."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig = Figure(8, 4)
+    (ax,), = fig.grid(1, 1, xaxis="integer", grid="both", ylabel="USD bn, cumulative")
+    entries = []
     for i, s in enumerate(a.scenarios):
         c = _COLORS[i % len(_COLORS)]
         d = s.annual
-        ax.plot(d["year"], d["cumulative_cash_outflow_usd_bn"], color=c, ls="--", lw=1)
-        ax.plot(d["year"], d["investor_cumulative_receipts_usd_bn"], color=c, label=s.title)
+        ax.plot(d["year"], d["cumulative_cash_outflow_usd_bn"], color=c, dash="--", width=1)
+        line = ax.plot(d["year"], d["investor_cumulative_receipts_usd_bn"], color=c, label=s.title)
+        entries.append((s.title, line_entry(line)))
         ry = s.headline.get("recoup_year")
         if ry is not None:
             y = float(d.loc[d["year"] == ry, "investor_cumulative_receipts_usd_bn"].iloc[0])
-            ax.plot([ry], [y], "o", color=c)
-    ax.plot([], [], color="black", ls="--", lw=1, label="cumulative cash out")
-    ax.plot([], [], color="black", label="cumulative receipts (dot: recouped)")
-    ax.set_ylabel("USD bn, cumulative")
-    ax.set_title("Investor's cash out and cash back")
-    ax.legend(fontsize=8, frameon=False)
-    ax.grid(alpha=0.3)
-    return _svg(fig)
+            ax.plot([ry], [y], color=c, marker=True, show_line=False)
+    entries += [("cumulative cash out", {"kind": "line", "color": "black", "dash": "--", "width": 1}),
+                ("cumulative receipts (dot: recouped)", {"kind": "line", "color": "black"})]
+    ax.title, ax.title_size = "Investor's cash out and cash back", 12
+    ax.legend = _legend(entries, size=8)
+    return fig.svg()
 
 
 def all_charts(a: Assessment) -> dict[str, str]:
@@ -144,6 +170,7 @@ def fan_chart(results: "Sequence[SimulationResult]",
     scenario, one column per series."""
     keys = tuple(k for k in keys if all(k in r.fan_keys for r in results))
     rows = max(len(results), 1)
+    plt = _plt()
     fig, axes = plt.subplots(rows, len(keys), figsize=(4.2 * len(keys), 2.6 * rows), squeeze=False,
                              sharex=True)
     for i, r in enumerate(results):
@@ -173,6 +200,7 @@ def fan_chart(results: "Sequence[SimulationResult]",
 def payoff_chart(results: "Sequence[SimulationResult]") -> str:
     """Distribution of each side's payoff against no deal, by scenario (box: 25-75 %,
     whiskers: 5-95 %)."""
+    plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
     for ax, key, title in ((axes[0], "deal_npv_investor_usd_bn", "Investor payoff vs no deal (PV, USD bn)"),
                            (axes[1], "deal_npv_host_usd_bn", "Host payoff vs no deal (PV, USD bn)")):
@@ -197,6 +225,7 @@ def frontier_chart(zone: "ZoneOfAgreement") -> str:
     """Payoffs of every design on the grid, the zone of possible agreement, the
     Pareto frontier (grid and optimiser points), the Nash bargaining solution
     and each proposal."""
+    plt = _plt()
     p = zone.payoffs
     fig, ax = plt.subplots(figsize=(10, 5.5))
     bad = ~zone.feasible
@@ -257,10 +286,7 @@ def rate_timeline_chart(frame: pd.DataFrame, *, sectors: Sequence[str] | None = 
     any other the counterfactual). Each line's SVG group id is
     ``rt-<sector>-<partner>-<case>``; a partner with no trade in a sector gets no
     line and is named in the panel's title."""
-    import matplotlib.dates as mdates
     import pandas as pd
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import PercentFormatter
 
     need = {"start", "stop", "partner", "sector", "etr"} | ({"regime"} if "case" not in frame else set())
     missing = sorted(need - set(frame.columns))
@@ -279,9 +305,12 @@ def rate_timeline_chart(frame: pd.DataFrame, *, sectors: Sequence[str] | None = 
     partners = sorted(set(f["partner"]), key=lambda p: (p != "KOR", p))
     colour = {p: _COLORS[i % len(_COLORS)] for i, p in enumerate(partners)}
     ncols = max(1, min(columns, len(order)))
-    nrows = -(-len(order) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.5 * nrows), sharex=True, squeeze=False)
-    groups = {k: g.sort_values("start") for k, g in f.groupby(["sector", "partner", "case"], sort=False)}
+    nrows = max(1, -(-len(order) // ncols))
+    fig = Figure(3.4 * ncols, 2.5 * nrows + 0.6)
+    axes = fig.grid(nrows, ncols, top=24, bottom=22, xaxis="date", grid="both", title_size=8, tick_size=7,
+                    yfmt_suffix="%", yscale=1.0)
+    groups = _step_groups(f)
+    x_lo, x_hi = f["start"].min(), f["stop"].max()
     for k, sector in enumerate(order):
         ax = axes[k // ncols][k % ncols]
         idle = []
@@ -290,52 +319,71 @@ def rate_timeline_chart(frame: pd.DataFrame, *, sectors: Sequence[str] | None = 
                 if case == "without_deal" and p != "KOR":
                     continue
                 d = groups.get((sector, p, case))
-                if d is None or d["etr"].isna().all():
+                if d is None or np.isnan(d[2]).all():
                     if case == "with_deal":
                         idle.append(p)
                     continue
-                y = (d["etr"] * 100).tolist()
-                line, = ax.plot(d["start"].tolist() + [d["stop"].iloc[-1]], y + y[-1:],
-                                drawstyle="steps-post", color=colour[p], lw=2.4 if p == "KOR" else 1.1,
-                                ls="--" if case == "without_deal" else "-")
-                line.set_gid(f"rt-{sector}-{p}-{case}")
+                y = (d[2] * 100).tolist()
+                ax.plot(d[0].tolist() + [float(d[1][-1])], y + y[-1:], step="post", color=colour[p],
+                        width=2.4 if p == "KOR" else 1.1, dash="--" if case == "without_deal" else None,
+                        gid=f"rt-{sector}-{p}-{case}")
         title = _SECTOR_TITLES.get(sector, sector.replace("_", " ").capitalize())
-        ax.set_title(title + ("\nno trade: " + ", ".join(idle) if idle else ""), fontsize=8)
-        ax.yaxis.set_major_formatter(PercentFormatter(100))
-        ax.set_ylim(0, max(ax.get_ylim()[1], 5.0))
-        ax.grid(alpha=0.3)
-        ax.tick_params(labelsize=7)
-        loc = mdates.AutoDateLocator(minticks=3, maxticks=6)
-        ax.xaxis.set_major_locator(loc)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
-    for k in range(len(order), nrows * ncols):
-        axes[k // ncols][k % ncols].set_visible(False)
-    handles = [Line2D([], [], color=colour[p], lw=2.4 if p == "KOR" else 1.1, label=p) for p in partners]
+        ax.title = title + ("\nno trade: " + ", ".join(idle) if idle else "")
+        (_, ylim) = ax.auto_limits()
+        ax.ylim = (0.0, max(ylim[1], 5.0))
+    xlim = axes[0][0].auto_limits()[0]
+    if len(f):                                   # every panel spans the whole range, with 5 % margins
+        lo, hi = days(x_lo), days(x_hi)
+        xlim = (lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)) if hi > lo else xlim
+    for k in range(nrows * ncols):
+        ax = axes[k // ncols][k % ncols]
+        ax.xlim = xlim
+        if k >= len(order):
+            ax.visible = False
+        ax.show_xlabels = k + ncols >= len(order)     # no panel below it
+    entries = [(p, {"kind": "line", "color": colour[p], "width": 2.4 if p == "KOR" else 1.1}) for p in partners]
     if (f["case"] == "without_deal").any():
-        handles.append(Line2D([], [], color=colour.get("KOR", "black"), lw=2.4, ls="--",
-                              label="KOR without the deal"))
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle("Effective tariff rate by partner and sector (duties / customs value)", fontsize=10)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-    return _svg(fig, integer_x=False)
+        entries.append(("KOR without the deal", {"kind": "line", "color": colour.get("KOR", "black"), "width": 2.4,
+                                                 "dash": "--"}))
+    fig.legend(entries, size=8)
+    fig.suptitle("Effective tariff rate by partner and sector (duties / customs value)", size=10)
+    return fig.svg()
 
 
 __all__ += ["rate_timeline_chart"]
 
 
-def evidence_timeline_chart(timeline) -> str:
+def _step_groups(f: pd.DataFrame) -> dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each (sector, partner, case) line's starts and stops (days since 1970) and
+    rates, in time order: one sort of the whole frame, then slices."""
+    f = f.sort_values(["sector", "partner", "case", "start"], kind="stable")
+    keys = list(zip(f["sector"].tolist(), f["partner"].tolist(), f["case"].tolist()))
+    start = f["start"].to_numpy("datetime64[ns]").astype("int64") / 86_400e9
+    stop = f["stop"].to_numpy("datetime64[ns]").astype("int64") / 86_400e9
+    etr = f["etr"].to_numpy(float, na_value=np.nan)
+    out = {}
+    first = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[first]:
+            out[keys[first]] = (start[first:i], stop[first:i], etr[first:i])
+            first = i
+    return out
+
+
+def evidence_timeline_chart(timeline: Any) -> str:
     """Each party's stated position over time as a step chart, the final value dashed."""
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    fig = Figure(8, 3.5)
+    (ax,), = fig.grid(1, 1, xaxis="date", grid="both",
+                      ylabel=timeline.rows[0].claim.unit if timeline.rows else "")
+    entries = []
     for i, (party, pts) in enumerate(sorted(timeline.series.items())):
         xs = [d for d, _ in pts]
         ys = [v for _, v in pts]
-        ax.step(xs, ys, where="post", marker="o", label=party, color=_COLORS[i % len(_COLORS)])
+        line = ax.plot(xs, ys, step="post", marker=True, color=_COLORS[i % len(_COLORS)], label=party)
+        entries.append((party, line_entry(line)))
     if timeline.final is not None:
-        ax.axhline(timeline.final["value"], ls="--", color="black", lw=1, label="final (in force)")
-    ax.set_ylabel(timeline.rows[0].claim.unit if timeline.rows else "")
-    ax.set_title(f"Stated positions: {timeline.kind} ({timeline.partner or 'all'})")
-    ax.legend(fontsize=8, frameon=False)
-    ax.grid(alpha=0.3)
-    fig.autofmt_xdate()
-    return _svg(fig, integer_x=False)
+        ax.hline(timeline.final["value"], dash="--", color="black", width=1)
+        entries.append(("final (in force)", {"kind": "line", "color": "black", "dash": "--", "width": 1}))
+    ax.title, ax.title_size = f"Stated positions: {timeline.kind} ({timeline.partner or 'all'})", 12
+    ax.legend = _legend(entries, size=8)
+    return fig.svg()

@@ -25,6 +25,7 @@ import fcntl
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -35,6 +36,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import limits
 from ..core.errors import InputFileError, Location
+
+try:  # the fast JSON writer (a base dependency; the standard library's writer if absent)
+    import orjson as _orjson
+except ImportError:  # pragma: no cover
+    _orjson = None
 
 if TYPE_CHECKING:  # the JSON writer serves every command; pandas loads only with an assessment
     from ..results.assessment import Assessment
@@ -210,7 +216,44 @@ def _reason(x: float) -> str:
     return "never reached (infinite)" if x > 0 else "unbounded below (minus infinity)"
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _clean(o: Any, path: str, reasons: dict[str, str]) -> Any:
+    """``o`` as plain JSON types, each non-finite float ``None`` with its path
+    and reason in ``reasons``. Plain values and finite floats are kept as they
+    are without building their path (only a value that turns null needs it)."""
+    t = type(o)
+    if t is float:
+        if math.isfinite(o):
+            return o
+        reasons[path or "value"] = _reason(o)
+        return None
+    if t in _PLAIN:
+        return o
+    if t is dict or isinstance(o, dict):
+        out = {}
+        for k, v in o.items():
+            tv = type(v)
+            if tv in _PLAIN or (tv is float and math.isfinite(v)):
+                out[k] = v
+            else:
+                out[k] = _clean(v, f"{path}.{k}" if path else str(k), reasons)
+        return out
+    if t is list or t is tuple or isinstance(o, (list, tuple)):
+        items = []
+        for i, v in enumerate(o):
+            tv = type(v)
+            if tv in _PLAIN or (tv is float and math.isfinite(v)):
+                items.append(v)
+            else:
+                items.append(_clean(v, f"{path}[{i}]", reasons))
+        return items
+    return _clean_other(o, path, reasons)
+
+
+def _clean_other(o: Any, path: str, reasons: dict[str, str]) -> Any:
+    """Numbers of other types (NumPy scalars, float subclasses) and arrays."""
     if isinstance(o, float) or (hasattr(o, "dtype") and getattr(o, "ndim", 1) == 0):
         try:
             x = float(o)
@@ -220,19 +263,48 @@ def _clean(o: Any, path: str, reasons: dict[str, str]) -> Any:
             reasons[path or "value"] = _reason(x)
             return None
         return x if isinstance(o, float) or getattr(o.dtype, "kind", "") == "f" else o.item()
-    if isinstance(o, dict):
-        return {k: _clean(v, f"{path}.{k}" if path else str(k), reasons) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v, f"{path}[{i}]", reasons) for i, v in enumerate(o)]
     if hasattr(o, "tolist") and not isinstance(o, (str, bytes)):
         return _clean(o.tolist(), path, reasons)
     return o
 
 
+#: ``dumps`` options the fast writer (orjson) renders exactly as :func:`json.dumps` would parse back.
+_FAST_KWARGS = {"indent", "ensure_ascii", "sort_keys"}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    """``\\uXXXX`` escape of one character (a surrogate pair above U+FFFF), as ``json.dumps``."""
+    c = ord(m.group())
+    if c < 0x10000:
+        return f"\\u{c:04x}"
+    c -= 0x10000
+    return f"\\u{0xD800 + (c >> 10):04x}\\u{0xDC00 + (c & 0x3FF):04x}"
+
+
 def dumps(obj: Any, **kwargs: Any) -> str:
-    """Strict JSON text of ``obj`` (non-finite numbers become null with a reason)."""
+    """Strict JSON text of ``obj`` (non-finite numbers become null with a reason).
+
+    Written by orjson when it is installed and the options are ``indent=2``,
+    ``ensure_ascii`` and ``sort_keys``: the text of :func:`json.dumps` (same
+    keys, order, indentation, escapes, dates through :func:`_json_default`)
+    except that a float may be spelt differently (``0.00001`` for ``1e-05``),
+    the same number once parsed. Other options take the standard writer."""
     kwargs.setdefault("indent", 2)
-    return json.dumps(strict(obj), default=_json_default, allow_nan=False, **kwargs)
+    clean = strict(obj)
+    if _orjson is not None and set(kwargs) <= _FAST_KWARGS and kwargs["indent"] == 2:
+        option = _orjson.OPT_NON_STR_KEYS | _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_INDENT_2
+        if kwargs.get("sort_keys"):
+            option |= _orjson.OPT_SORT_KEYS
+        try:
+            text = _orjson.dumps(clean, default=_json_default, option=option).decode()
+        except TypeError:       # a type orjson does not know (e.g. an int beyond 64 bits): the standard writer
+            pass
+        else:
+            if kwargs.get("ensure_ascii", True) and not text.isascii():
+                text = _NON_ASCII.sub(_escape, text)
+            return text
+    return json.dumps(clean, default=_json_default, allow_nan=False, **kwargs)
 
 
 def assessment_json(assessment: Assessment) -> str:
@@ -255,8 +327,9 @@ def write_tables(assessment: Assessment, out: Path) -> list[Path]:
     return [final / n for n in names]
 
 
-def tables_into(assessment: Assessment, folder: Path) -> list[str]:
-    """Write the tables into ``folder`` (a report folder being built); their names."""
+def tables_into(assessment: Assessment, folder: Path, *, excel: bool = True) -> list[str]:
+    """Write the tables into ``folder`` (a report folder being built); their
+    names. ``excel``: also the workbook (needs xlsxwriter, else openpyxl)."""
     headline = assessment.headline_frame()
     annual = assessment.annual_frame()
     provenance = assessment.provenance()
@@ -275,19 +348,15 @@ def tables_into(assessment: Assessment, folder: Path) -> list[str]:
     put("tariffs.csv", lambda p: tariffs.to_csv(p, index=False))
     put("tariff_timeline.csv", lambda p: timeline.to_csv(p, index=False))
 
-    def excel(p: Path) -> None:
-        import pandas as pd
-        # xlsxwriter writes a workbook several times faster than openpyxl (Excel extra).
-        engine = "xlsxwriter" if _has("xlsxwriter") else "openpyxl"
-        kwargs = {"engine_kwargs": {"options": {"in_memory": True}}} if engine == "xlsxwriter" else {}
-        with pd.ExcelWriter(p, engine=engine, **kwargs) as xl:
-            headline.to_excel(xl, sheet_name="headline", index_label="figure")
-            annual.to_excel(xl, sheet_name="annual", index=False)
-            tariffs.to_excel(xl, sheet_name="tariffs", index=False)
-            timeline.to_excel(xl, sheet_name="tariff_timeline", index=False)
-            provenance.to_excel(xl, sheet_name="provenance", index=False)
-    if _has("xlsxwriter") or _has("openpyxl"):
-        put("assessment.xlsx", excel)
+    sheets = [("headline", headline, "figure"), ("annual", annual, None), ("tariffs", tariffs, None),
+              ("tariff_timeline", timeline, None), ("provenance", provenance, None)]
+    if not excel:
+        return written
+    from .xlsx import write_xlsx, write_xlsx_pandas
+    if _has("xlsxwriter"):
+        put("assessment.xlsx", lambda p: write_xlsx(p, sheets))
+    elif _has("openpyxl"):
+        put("assessment.xlsx", lambda p: write_xlsx_pandas(p, sheets))
     return written
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape
 
 from ..results.assessment import HEADLINE, Assessment
 from .format import format_value
@@ -104,13 +104,35 @@ def _peer_columns() -> dict:
     return PEER_COLUMNS
 
 
+def _bytecode_cache() -> Any:
+    """Compiled templates kept in the disk cache (Jinja checks each against its
+    source's checksum and the Python version); none if the cache is off or
+    its folder is not the user's own and closed to others (compiled code runs)."""
+    import os
+    import stat
+
+    from ..core.yamlfast import cache_dir
+    root = cache_dir()
+    if root is None:
+        return None
+    folder = root / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = folder.stat()
+    except OSError:
+        return None
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = None,
                 verdict: Any = None, evidence: Any = None) -> str:
     """The report; ``simulations`` (a SimulationSet or list of SimulationResult) adds
     the uncertainty section with fan charts, ``zone`` (a ZoneOfAgreement) the
     negotiation section with the frontier chart."""
     env = Environment(loader=PackageLoader("tradepact.interfaces", "templates"),
-                      autoescape=select_autoescape(["html"]))
+                      autoescape=select_autoescape(["html"]), bytecode_cache=_bytecode_cache())
     rows = [(HEADLINE[k][0], HEADLINE[k][1],
              [format_value(k, s.headline.get(k)) for s in assessment.scenarios]) for k in HEADLINE]
     return env.get_template("report.html").render(
@@ -122,12 +144,12 @@ def render_html(assessment: Assessment, *, simulations: Any = None, zone: Any = 
 
 
 def write_report(assessment: Assessment, out: Path | str, *, simulations: Any = None,
-                 zone: Any = None, verdict: Any = None, evidence: Any = None) -> Path:
-    """Write index.html plus JSON/CSV/Excel tables into ``out`` as a whole (a
-    temporary sibling folder swapped in at the end, under a lock; see
-    :mod:`.export`); return the HTML path."""
+                 zone: Any = None, verdict: Any = None, evidence: Any = None, excel: bool = True) -> Path:
+    """Write index.html plus JSON/CSV tables (and the Excel workbook if
+    ``excel``) into ``out`` as a whole (a temporary sibling folder swapped in
+    at the end, under a lock; see :mod:`.export`); return the HTML path."""
     html = render_html(assessment, simulations=simulations, zone=zone, verdict=verdict, evidence=evidence)
     with report_folder(out) as tmp:
-        tables_into(assessment, tmp)
+        tables_into(assessment, tmp, excel=excel)
         (tmp / "index.html").write_text(html, encoding="utf-8")
     return Path(out) / "index.html"

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ..core.dates import Interval
 from ..core.errors import InputFileError, Location, ParameterError, with_value
 from ..core.references import Reference
+from ..core.yamlfast import cached_build
 from ..core.yamlfast import load_package_yaml as load_yaml_file
 from ..core.yamlio import LineList, validation_error
 from ..tariffs.measures import (
@@ -190,10 +191,11 @@ _SYSTEM: TariffSystem | None = None
 
 
 def default_tariff_system() -> TariffSystem:
-    """The shipped measures and regimes (loaded once)."""
+    """The shipped measures and regimes (loaded once; kept in the disk cache by
+    the package's content hash, see :func:`tradepact.core.yamlfast.cached_build`)."""
     global _SYSTEM
     if _SYSTEM is None:
-        _SYSTEM = load_tariff_system()
+        _SYSTEM = cached_build("tariff-system", load_tariff_system)
     return _SYSTEM
 
 

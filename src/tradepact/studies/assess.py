@@ -272,13 +272,20 @@ def evaluate(resolved: ResolvedScenario, *, relief: ReliefStream | None = None) 
     return Outcome(resolved, flows, value, st, tariff_relief_of(resolved), stream, pay)
 
 
+def evaluate_scenarios(scenarios: Iterable[str | Path | Scenario] = DEFAULT_SCENARIOS, *,
+                       parameters: ParameterNode | None = None) -> tuple[Outcome, ...]:
+    """Each scenario's point outcome (what :func:`assess` tabulates and the
+    verdict starts from)."""
+    return tuple(evaluate(resolve(Scenario.load(item), parameters)) for item in scenarios)
+
+
+def assessment_of(outcomes: Iterable[Outcome]) -> Assessment:
+    """The assessment of outcomes from :func:`evaluate_scenarios`."""
+    return Assessment(tuple(ScenarioAssessment.from_outcome(o) for o in outcomes))
+
+
 def assess(scenarios: Iterable[str | Path | Scenario] = DEFAULT_SCENARIOS, *,
            parameters: ParameterNode | None = None) -> Assessment:
     """Assess scenarios side by side (default: the four shipped US–Korea ones)."""
-    results = []
-    for item in scenarios:
-        sc = Scenario.load(item)
-        outcome = evaluate(resolve(sc, parameters))
-        results.append(ScenarioAssessment.from_outcome(outcome))
-    return Assessment(tuple(results))
+    return assessment_of(evaluate_scenarios(scenarios, parameters=parameters))
 

@@ -8,10 +8,18 @@ by the SHA-256 of a description of every input and of the package version, so
 a changed measure, list, schedule or code version is a different key (never a
 stale answer). ``TRADEPACT_CACHE_DIR=off`` disables it. A cache that cannot be
 written is skipped silently: it only saves time.
+
+Results of whole studies on shipped inputs (the verdict) are kept as pickles
+by :func:`cached_object` under :func:`results_key`: the package's content
+hash (:func:`tradepact.core.yamlfast.package_digest`: code, parameters,
+scenarios, data), the study's own arguments, and the versions of Python and
+of the numeric libraries (NumPy, SciPy, numba or none, pandas, Polars,
+PyArrow), which decide the last bits of a float.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -23,13 +31,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-
-
-def cache_dir() -> Path | None:
-    env = os.environ.get("TRADEPACT_CACHE_DIR", "")
-    if env.lower() == "off":
-        return None
-    return Path(env) if env else Path.home() / ".cache" / "tradepact"
+from ..core.yamlfast import MISSING, cache_dir, load_pickle, store_pickle
 
 
 def inputs_key(kind: str, inputs: Any, extra: Any = None) -> str:
@@ -83,3 +85,60 @@ def cached_frame(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         except Exception:  # noqa: BLE001 - caching is optional
             Path(tmp).unlink(missing_ok=True) if 'tmp' in locals() else None
     return frame
+
+
+#: Libraries whose versions can change a study's last bits (numba: the compiled kernel or NumPy).
+_NUMERIC_STACK = ("numpy", "scipy", "numba", "pandas", "polars", "pyarrow")
+
+
+@functools.lru_cache(maxsize=1)
+def _stack() -> dict[str, str | None]:
+    """Python's and the numeric libraries' versions (None: not installed)."""
+    import platform
+    import sys
+    from importlib import metadata
+
+    def version(dist: str) -> str | None:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return None
+    return {"python": sys.version, "machine": platform.machine(), **{d: version(d) for d in _NUMERIC_STACK}}
+
+
+def results_key(kind: str, arguments: Any) -> str:
+    """SHA-256 naming a study's result: ``kind``, its ``arguments`` (JSON), the
+    package's content hash and the numeric stack."""
+    from ..core.yamlfast import package_digest
+    parts = {"kind": kind, "version": __version__, "package": package_digest(), "arguments": arguments,
+             "stack": _stack()}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def cached_object(key: str, compute: Callable[[], Any]) -> Any:
+    """The object pickled under ``key``, computing and storing it if absent
+    (an unreadable entry is recomputed; a failed write is skipped)."""
+    root = cache_dir()
+    if root is None:
+        return compute()
+    path = root / "results" / f"{key}.pickle"
+    cached = load_pickle(path)
+    if cached is not MISSING:
+        return cached
+    value = compute()
+    if store_pickle(path, value):
+        _prune(path.parent)
+    return value
+
+
+#: Results kept in the cache; the least recently written beyond it are removed.
+MAX_RESULTS = 64
+
+
+def _prune(folder: Path) -> None:
+    try:
+        entries = sorted(folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in entries[MAX_RESULTS:]:
+            old.unlink(missing_ok=True)
+    except OSError:          # another run pruning at the same time
+        return

@@ -12,13 +12,20 @@ For each scenario:
    ``us_kr_2025/final_uncertain``;
 3. the tornado: each uncertain parameter the scenario reads is set to the
    5th and then the 95th percentile of its marginal distribution, the others
-   staying at their point values, and the scenario is resolved again; the
-   payoffs at the two ends give the bar. The widest bars are the drivers.
+   staying at their point values, and the scenario is resolved again (both
+   ends at once, as two draws); the payoffs at the two ends give the bar.
+   The widest bars are the drivers.
+
+The verdict on a shipped scenario with the shipped parameters is kept in the
+disk cache (:func:`tradepact.studies.cache.cached_object`), keyed by the
+package's content hash (code, parameters, scenarios, data), the scenario,
+the uncertainty applied, the draws, the seed and the numeric stack, so any
+change recomputes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +36,8 @@ from ..core.scenario import Scenario
 from ..resolve import resolve
 from ..results.verdict import ScenarioVerdict, SideVerdict, Swing, Verdict
 from .assess import DEFAULT_SCENARIOS, Outcome, evaluate
-from .simulate import DEFAULT_UNCERTAINTY, load_uncertainty, simulate
+from .cache import cached_object, results_key
+from .uncertainty import DEFAULT_UNCERTAINTY
 
 #: Draws behind P(better off): the default of ``tradepact simulate``.
 DEFAULT_DRAWS = 10_000
@@ -57,6 +65,7 @@ def _label(tree: ParameterNode, path: str) -> str:
 
 def tornado(sc: Scenario, tree: ParameterNode, holder: Scenario | None) -> tuple[Swing, ...]:
     """One-at-a-time swings of every uncertain parameter the scenario reads."""
+    from .uncertainty import load_uncertainty
     model = load_uncertainty(sc, tree, holder)
     used = {i.path: i for i in model.inputs if i.used}
     out = []
@@ -64,10 +73,10 @@ def tornado(sc: Scenario, tree: ParameterNode, holder: Scenario | None) -> tuple
         if path not in used:
             continue
         lo, hi = (float(v) for v in marginal.ppf(np.asarray(SWING_QUANTILES, float)))
-        ends = []
-        for value in (lo, hi):
-            p = evaluate(resolve(sc, tree, draws={path: np.array([value])})).payoffs
-            ends.append((float(np.mean(p.investor)), float(np.mean(p.host))))
+        # Both ends in one resolve: two draws of the one parameter (rows are independent).
+        p = evaluate(resolve(sc, tree, draws={path: np.array([lo, hi])})).payoffs
+        inv, host = np.broadcast_to(p.investor, (2,)), np.broadcast_to(p.host, (2,))
+        ends = [(float(inv[0]), float(host[0])), (float(inv[1]), float(host[1]))]
         info = used[path]
         out.append(Swing(path, _label(tree, path), info.unit, float(info.point_value), lo, hi,
                          f"p{SWING_QUANTILES[0] * 100:g}/p{SWING_QUANTILES[1] * 100:g}",
@@ -100,6 +109,7 @@ def scenario_verdict(scenario: Scenario | str | Path, *, n_draws: int = DEFAULT_
     p_inv = p_host = se_inv = se_host = p_over = None
     source = ""
     if n_draws and has_uncertainty:
+        from .simulate import simulate
         sim = simulate(sc, int(n_draws), int(seed), tree=tree, uncertainty_from=holder, keep_annual=(),
                        progress=progress)
         probs, errs = sim.probabilities, sim.probability_standard_errors()
@@ -117,10 +127,42 @@ def scenario_verdict(scenario: Scenario | str | Path, *, n_draws: int = DEFAULT_
 
 def verdict(scenarios: Iterable[Scenario | str | Path] = DEFAULT_SCENARIOS, *, n_draws: int = DEFAULT_DRAWS,
             seed: int = 0, uncertainty_from: Scenario | str | Path | None = DEFAULT_UNCERTAINTY,
-            with_tornado: bool = True, tree: ParameterNode | None = None) -> Verdict:
-    """Verdicts of several scenarios, with the same seed (common random numbers)."""
-    return Verdict(tuple(scenario_verdict(s, n_draws=n_draws, seed=seed, uncertainty_from=uncertainty_from,
-                                          with_tornado=with_tornado, tree=tree) for s in scenarios))
+            with_tornado: bool = True, tree: ParameterNode | None = None,
+            outcomes: Sequence[Outcome] | None = None, cache: bool = True) -> Verdict:
+    """Verdicts of several scenarios, with the same seed (common random numbers).
+    ``outcomes``: the scenarios' point outcomes (in order) when the caller has
+    them (e.g. from :func:`tradepact.studies.assess.evaluate_scenarios`);
+    ``cache=False`` bypasses the disk cache (each scenario's verdict is an
+    entry of its own, so other sets of scenarios reuse it)."""
+    loaded = [Scenario.load(s) for s in scenarios]
+    needed = uncertainty_from is not None and any(not s.spec.uncertainty for s in loaded)
+    holder = Scenario.load(uncertainty_from) if needed else None
+    outs: Sequence[Outcome | None] = outcomes if outcomes is not None else [None] * len(loaded)
+    found = []
+    for sc, outcome in zip(loaded, outs, strict=True):
+        def compute(sc: Scenario = sc, outcome: Outcome | None = outcome) -> ScenarioVerdict:
+            return scenario_verdict(sc, n_draws=n_draws, seed=seed, uncertainty_from=holder,
+                                    with_tornado=with_tornado, tree=tree, outcome=outcome)
+        key = _cache_key(sc, holder, n_draws, seed, with_tornado) if (cache and tree is None) else None
+        found.append(compute() if key is None else cached_object(key, compute))
+    return Verdict(tuple(found))
 
 
-__all__ = ["DEFAULT_DRAWS", "SWING_QUANTILES", "scenario_verdict", "tornado", "verdict"]
+def _cache_key(scenario: Scenario, holder: Scenario | None, n_draws: int, seed: int,
+               with_tornado: bool) -> str | None:
+    """The disk cache's key of a scenario's verdict, or None when an input lies
+    outside the package (a user's scenario file: its contents, its base and
+    the files it reads are not all covered by the package's hash, so it is
+    not cached)."""
+    from ..core.yamlfast import PACKAGE_ROOT
+    root = str(PACKAGE_ROOT) + "/"
+    if any(not str(Path(s.source).resolve()).startswith(root) for s in (scenario, holder) if s is not None):
+        return None
+
+    def spec(s: Scenario | None) -> str | None:
+        return s.spec.model_dump_json(warnings=False) if s is not None else None
+    return results_key("verdict", {"scenario": spec(scenario), "uncertainty": spec(holder),
+                                   "n_draws": int(n_draws), "seed": int(seed), "tornado": bool(with_tornado)})
+
+
+__all__ = ["DEFAULT_DRAWS", "DEFAULT_UNCERTAINTY", "SWING_QUANTILES", "scenario_verdict", "tornado", "verdict"]

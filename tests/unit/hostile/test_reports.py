@@ -131,7 +131,7 @@ def test_a_failed_write_names_the_output_not_a_temp_file(tmp_path, monkeypatch):
     report.write_report(a, out)
     before = (out / "assessment.json").read_text()
 
-    def fail(assessment, folder):
+    def fail(assessment, folder, **_):
         raise PermissionError(13, "Permission denied", str(folder / "assessment.json"))
     monkeypatch.setattr(report, "tables_into", fail)
     with pytest.raises(TradepactError) as info:

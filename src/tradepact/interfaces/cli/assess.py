@@ -16,27 +16,31 @@ from . import allow_path_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Report folder (default ./tradepact-report).")
 @click.option("--no-report", is_flag=True, help="Do not write the report folder.")
+@click.option("--excel", is_flag=True, help="Also write the tables as one workbook (assessment.xlsx).")
 @click.option("--draws", type=click.IntRange(min=0), default=10_000, show_default=True,
               help="Monte Carlo draws behind the verdict's P(better off) (0: point values only).")
 @allow_path_option
 def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_report: bool,
-               draws: int = 10_000) -> None:
+               excel: bool = False, draws: int = 10_000) -> None:
     """Assess pledge designs: cash by year, FX stress, value, provenance."""
-    from ...studies.assess import DEFAULT_SCENARIOS, assess
+    from ...core.scenario import Scenario
+    from ...studies.assess import DEFAULT_SCENARIOS, assessment_of, evaluate_scenarios
     from ..export import assessment_json
-    a = assess(scenarios or DEFAULT_SCENARIOS)
+    loaded = [Scenario.load(s) for s in scenarios or DEFAULT_SCENARIOS]
+    outcomes = evaluate_scenarios(loaded)
+    a = assessment_of(outcomes)
     if as_json:
         click.echo(assessment_json(a))
         if out is not None and not no_report:
             from ..report import write_report
-            write_report(a, out)
+            write_report(a, out, excel=excel)
         return
     from rich.console import Console
 
     from ...studies.verdict import verdict
     from ..terminal import annual_table, headline_table, tariff_tables, verdict_lines, verdict_table
     console = Console()
-    v = verdict(scenarios or DEFAULT_SCENARIOS, n_draws=draws)
+    v = verdict(loaded, n_draws=draws, outcomes=outcomes)
     console.print(verdict_table(v))
     for line in verdict_lines(v):
         console.print(line)
@@ -48,5 +52,8 @@ def assess_cmd(scenarios: tuple[str, ...], as_json: bool, out: Path | None, no_r
     if not no_report:
         from ..report import write_report
         from ...studies.evidence import evidence_report
-        path = write_report(a, out or Path("tradepact-report"), verdict=v, evidence=evidence_report())
-        console.print(f"Report written to [bold]{path}[/bold] (with assessment.json, CSV and Excel tables).")
+        path = write_report(a, out or Path("tradepact-report"), verdict=v, evidence=evidence_report(),
+                            excel=excel)
+        tables = ("assessment.json, CSV and Excel tables" if excel
+                  else "assessment.json and CSV tables; --excel adds the workbook")
+        console.print(f"Report written to [bold]{path}[/bold] (with {tables}).")
