@@ -17,7 +17,7 @@ import pandas as pd
 from .. import __version__
 from ..core.instruments import describe_schedule
 from ..core.parameters import ParameterUse
-from .base import Result, ResultSet, provenance_frame
+from .base import Result, ResultSet, provenance_frame, records
 
 #: Headline figures: key -> (label, unit, format); interfaces format with the third.
 HEADLINE: dict[str, tuple[str, str, str]] = {
@@ -123,7 +123,7 @@ class ScenarioAssessment(Result):
 
     def to_dict(self) -> dict[str, Any]:
         annual = [{k: (None if isinstance(v, float) and np.isnan(v) else v)
-                   for k, v in row.items()} for row in self.annual.to_dict(orient="records")]
+                   for k, v in row.items()} for row in records(self.annual)]
         for row in annual:
             row["year"] = int(row["year"])
             row["over_capacity"] = bool(row["over_capacity"])
@@ -133,7 +133,7 @@ class ScenarioAssessment(Result):
             "headline": self.headline, "annual": annual,
             "tranches": [vars(t) for t in self.tranches],
             "tariffs": {"regimes": {"with_deal": self.tariff_regimes[0], "without_deal": self.tariff_regimes[1]},
-                        "rows": [{**r, "year": int(r["year"])} for r in self.tariffs.to_dict(orient="records")]},
+                        "rows": [{**r, "year": int(r["year"])} for r in records(self.tariffs)]},
             "provenance": [u.to_dict() for u in self.sources],
         }
 

@@ -84,6 +84,14 @@ class Result:
 R = TypeVar("R")
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of Python values (what
+    ``frame.to_dict(orient="records")`` gives, built column by column: several
+    times faster on the long tables of a JSON document)."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, row)) for row in zip(*(frame[c].tolist() for c in cols))]
+
+
 def short_name_lookup(items: Sequence[R], name: str, *, kind: str = "scenario") -> R:
     """The item whose ``name`` is ``name``, or whose last ``/`` part is, when
     only one item has it (``a["final"]`` for ``us_kr_2025/final``)."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 from ..tariffs.engine import RateExplanation
 from ..tariffs.measures import AUTHORITIES, AUTHORITY_LABELS
-from .base import PROVENANCE_COLUMNS, Result
+from .base import PROVENANCE_COLUMNS, Result, records
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class EffectiveRates(Result):
     def to_dict(self) -> dict[str, Any]:
         rows = [{self.by: r[self.by], "customs_value_usd": float(r["customs_value"]), "duty_usd": float(r["duty"]),
                  "etr": _finite_or_none(r["etr"])}
-                for r in self.table.to_dict(orient="records")]
+                for r in records(self.table)]
         return {"date": self.on.isoformat(), "regime": self.regime, "by": self.by, "rows": rows}
 
     def frame(self) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from ..resolve import resolve
 from ..results.simulation import SimulationResult, SimulationSet, StreamSummary
 from .assess import evaluate
 from .scale import chunk_ranges, dask_client, map_chunks
-from .uncertainty import load_uncertainty
+from .uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
 
 #: Draws per chunk: large enough to amortise resolving the scenario once per
 #: chunk (the fused kernel works one draw at a time, so chunk size does not
@@ -46,8 +46,6 @@ from .uncertainty import load_uncertainty
 DEFAULT_CHUNK = 65_536
 #: Annual series kept per draw (for fan charts).
 FAN_SERIES = ("reserves_usd_bn", "cash_outflow_usd_bn", "reserve_funded_outflow_usd_bn")
-#: The shipped uncertainty that ``tradepact simulate`` applies to scenarios without their own.
-DEFAULT_UNCERTAINTY = "us_kr_2025/final_uncertain"
 
 
 # ---------------------------------------------------------------- simulation

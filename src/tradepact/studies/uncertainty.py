@@ -1,4 +1,5 @@
-"""The joint distribution a simulation draws from, read from the scenario files.
+"""The joint distribution a simulation draws from, read from the scenario files
+(light to import: the samplers load when a distribution is read).
 
 :func:`load_uncertainty` finds the file of a scenario's base chain that declares
 its ``uncertainty`` (for line numbers in errors), reads the values of any
@@ -12,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..core.errors import InputFileError, Location, ScenarioError, TradepactError, with_value
 from ..core.parameters import ParameterNode
 from ..core.scenario import SCENARIO_ROOT, EmpiricalDistSpec, Scenario
 from ..core.yamlio import load_yaml_file
-from ..resolve.uncertainty import uncertainty_model
 
 #: Largest file of empirical values read.
 EMPIRICAL_MAX_BYTES = 200_000_000
+#: The shipped uncertainty that ``tradepact simulate`` and the verdict apply to scenarios without their own.
+DEFAULT_UNCERTAINTY = "us_kr_2025/final_uncertain"
 
 
 def _declaring_file(scenario: Scenario) -> tuple[Path | None, Any]:
@@ -47,6 +48,7 @@ def _load_empirical(spec: EmpiricalDistSpec, base_dir: Path | None, where: Locat
     """Values of an empirical distribution. The path resolves relative to the
     declaring scenario file and may not leave its folder (``--allow-path``);
     errors name the file and the problem, never the file's contents."""
+    import pandas as pd
     from ..core.scenario import checked_path
     if declaring is not None:
         p = checked_path(spec.file, declaring, where, "empirical draws")
@@ -112,6 +114,7 @@ def load_uncertainty(scenario: Scenario, tree: ParameterNode | None = None,
     """The validated joint distribution of ``scenario``'s uncertain inputs
     (those of ``holder`` if given), with the declaring file and any empirical
     values read here."""
+    from ..resolve.uncertainty import uncertainty_model    # with the samplers (SciPy): only when drawing
     src = holder or scenario
     file, data = _declaring_file(src)
     empirical = {}
@@ -125,4 +128,4 @@ def load_uncertainty(scenario: Scenario, tree: ParameterNode | None = None,
                              empirical=empirical)
 
 
-__all__ = ["EMPIRICAL_MAX_BYTES", "load_uncertainty"]
+__all__ = ["DEFAULT_UNCERTAINTY", "EMPIRICAL_MAX_BYTES", "load_uncertainty"]
