@@ -393,7 +393,7 @@ class TariffEngine:
                 applied.append("S2")
             if border and s232 & set(VEHICLES + WOOD):
                 applied.append("S3")
-            if s232 and "ieepa_recip:general" in covered:
+            if s232 and any(k.startswith("ieepa_recip:") for k in covered):   # every program of the authority
                 applied.append("S4")
             if s232 and "s122:general" in covered:
                 applied.append("S5")
