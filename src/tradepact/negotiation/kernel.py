@@ -232,8 +232,7 @@ def prepare(vehicle: InvestmentVehicle, position: Any, investor: Any, host: Any,
 # ---------------------------------------------------------------- the kernel
 def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weight, sb_a, sa_a, dv_a, r0_a,
                inc_a, cap_g, ca_g, gdp_g, fx_g, dk_a, dh_a, pen_a, resk_a, resh_a, sav_g, forg_g, imp_g, pw_a,
-               prk_a, prf_a, pri_a, flags, n, annual_codes, out, annual, over_any,
-               bin_codes, bin_lo, bin_inv_w, nb, bin_counts, bin_min, bin_max):  # pragma: no cover - compiled by numba
+               prk_a, prf_a, pri_a, flags, n, annual_codes, out, annual, over_any):  # pragma: no cover - compiled by numba
     T = years.shape[0]
     k = kind.shape[0]
     nan = np.nan
@@ -551,35 +550,6 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
                     annual[j, d, t] = hd[t]
                 else:
                     annual[j, d, t] = baseline[t]
-        # series counted into fixed-grid histograms by year (results.sketch's bins) instead of kept
-        for j in range(bin_codes.shape[0]):
-            c = bin_codes[j]
-            for t in range(T):
-                if c == 0:
-                    v = out_all[t]
-                elif c == 1:
-                    v = out_res[t]
-                elif c == 2:
-                    v = reserves[t]
-                elif c == 3:
-                    v = in_all[t]
-                elif c == 4:
-                    v = hd[t]
-                else:
-                    v = baseline[t]
-                if v != v:
-                    continue
-                if v < bin_min[j, t]:
-                    bin_min[j, t] = v
-                if v > bin_max[j, t]:
-                    bin_max[j, t] = v
-                f = (v - bin_lo[j, t]) * bin_inv_w[j, t]
-                if f < 0:
-                    bin_counts[j, t, 0] += 1
-                elif f >= nb:
-                    bin_counts[j, t, nb + 1] += 1
-                else:
-                    bin_counts[j, t, int(f) + 1] += 1
 
 
 def _irr_guess_py(flows):  # pragma: no cover - compiled by numba
@@ -651,26 +621,8 @@ def _buffer(work: dict | None, name: str, shape: tuple[int, ...], dtype: Any = f
     return a
 
 
-@dataclass(frozen=True)
-class YearBins:
-    """Fixed-grid histograms by year of some annual series, filled by the kernel
-    instead of keeping the series (the bins of :class:`tradepact.results.sketch.QuantileSketch`:
-    bin ``int((v - lo) * inv_w) + 1``, 0 below the grid, ``bins + 1`` above, NaN left out)."""
-
-    names: tuple[str, ...]     # series from ANNUAL
-    lo: np.ndarray             # (len(names), T) lower edge of each grid
-    inv_w: np.ndarray          # (len(names), T) 1 / bin width
-    bins: int
-
-    def empty(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Zero counts ``(S, T, bins + 2)`` and the running minima and maxima ``(S, T)``."""
-        S, T = self.lo.shape
-        return (np.zeros((S, T, self.bins + 2), dtype=np.int64), np.full((S, T), np.inf),
-                np.full((S, T), -np.inf))
-
-
-def run(inp: FusedInputs, annual: tuple[str, ...] = (), work: dict | None = None,
-        bins: YearBins | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any], np.ndarray]:
+def run(inp: FusedInputs, annual: tuple[str, ...] = (), work: dict | None = None
+        ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
     """The kernel's figures ``{FIGURES[i]: (n,)}``, the requested annual series
     ``{name: (n, T)}`` (names from :data:`ANNUAL`) and whether each draw has a
     year over capacity.
@@ -678,11 +630,7 @@ def run(inp: FusedInputs, annual: tuple[str, ...] = (), work: dict | None = None
     ``work``: a dict in which the output arrays are kept and reused by the next
     call of the same shape (the returned arrays are then views of them, valid
     until that call): a loop over chunks stops asking the system for fresh,
-    zeroed pages every chunk.
-
-    ``bins``: series counted into histograms by year rather than kept (a series
-    named in both ``annual`` and ``bins`` is both); their entry in the second
-    mapping is ``(counts (T, bins + 2), minima (T,), maxima (T,), draws)``."""
+    zeroed pages every chunk."""
     if not AVAILABLE:
         raise RuntimeError("numba is not installed: use tradepact.vehicle.kernel.reference")
     unknown = [a for a in annual if a not in ANNUAL]
@@ -693,26 +641,13 @@ def run(inp: FusedInputs, annual: tuple[str, ...] = (), work: dict | None = None
     series = _buffer(work, "series", (len(annual), n, T))
     over = _buffer(work, "over", (n,), np.bool_)
     codes = np.array([ANNUAL.index(a) for a in annual], dtype=np.int64)
-    if bins is not None and any(a not in ANNUAL for a in bins.names):
-        raise KeyError(f"the fused kernel does not bin {[a for a in bins.names if a not in ANNUAL]}")
-    bin_codes = np.array([ANNUAL.index(a) for a in bins.names] if bins is not None else [], dtype=np.int64)
-    if bins is not None:
-        counts, bmin, bmax = bins.empty()
-        lo, inv_w, nb = np.ascontiguousarray(bins.lo, float), np.ascontiguousarray(bins.inv_w, float), bins.bins
-    else:
-        counts, bmin, bmax = np.zeros((0, T, 2), dtype=np.int64), np.zeros((0, T)), np.zeros((0, T))
-        lo, inv_w, nb = np.zeros((0, T)), np.zeros((0, T)), 0
     _kernel(inp.years, inp.kind, inp.reserve, inp.public, inp.on_issued, inp.issued, inp.terms, inp.host_weight,
             inp.share_before, inp.share_after, inp.vehicle_rate, inp.reserves0, inp.income0, inp.capacity,
             inp.current_account, inp.gdp, inp.fx, inp.investor_rate, inp.host_rate, inp.penalty_share,
             inp.investor_reservation, inp.host_reservation, inp.savings, inp.forgone, inp.importer, inp.withdrawal,
-            inp.prior_savings, inp.prior_forgone, inp.prior_importer, inp.flags, n, codes, out, series, over,
-            bin_codes, lo, inv_w, nb, counts, bmin, bmax)
+            inp.prior_savings, inp.prior_forgone, inp.prior_importer, inp.flags, n, codes, out, series, over)
     figures = {name: out[i] for i, name in enumerate(FIGURES)}
-    kept: dict[str, Any] = {a: series[j] for j, a in enumerate(annual)}
-    if bins is not None:
-        kept.update({a: (counts[j], bmin[j], bmax[j], n) for j, a in enumerate(bins.names) if a not in kept})
-    return figures, kept, over
+    return figures, {a: series[j] for j, a in enumerate(annual)}, over
 
 
 def reference(vehicle: InvestmentVehicle, position: Any, investor: Any, host: Any, relief: Any,
@@ -759,14 +694,13 @@ def reference(vehicle: InvestmentVehicle, position: Any, investor: Any, host: An
 
 
 def evaluate(vehicle: InvestmentVehicle, position: Any, investor: Any, host: Any, relief: Any,
-             n_draws: int = 1, annual: tuple[str, ...] = (), work: dict | None = None,
-             bins: YearBins | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any], np.ndarray]:
-    """:func:`run` on :func:`prepare`'s inputs when numba is installed (``work``,
-    ``bins``: see :func:`run`), else :func:`reference` (which keeps every series)."""
+             n_draws: int = 1, annual: tuple[str, ...] = (), work: dict | None = None
+             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """:func:`run` on :func:`prepare`'s inputs when numba is installed (``work``:
+    see :func:`run`), else :func:`reference`."""
     if AVAILABLE:
-        return run(prepare(vehicle, position, investor, host, relief, n_draws), annual, work, bins)
+        return run(prepare(vehicle, position, investor, host, relief, n_draws), annual, work)
     return reference(vehicle, position, investor, host, relief, n_draws, annual)
 
 
-__all__ = ["ANNUAL", "AVAILABLE", "FIGURES", "FusedInputs", "YearBins", "evaluate", "prepare", "reference",
-           "run"]
+__all__ = ["ANNUAL", "AVAILABLE", "FIGURES", "FusedInputs", "evaluate", "prepare", "reference", "run"]

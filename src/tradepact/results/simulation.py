@@ -113,16 +113,6 @@ class StreamSummary:
         apart (:meth:`chunk_summary`, on a worker) and folded in here (:meth:`merge`)."""
         return (self.sketch is None or not self.sketch.exact) and all(not sk.exact for sk in self.fan.values())
 
-    def fan_grid(self) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, int] | None:
-        """``(series, lower edges (S, years), 1 / bin widths (S, years), bins)`` of the
-        fan sketches once all have their grids (for counting where the series are
-        computed), else ``None``."""
-        if not self.fan or any(sk.exact for sk in self.fan.values()):
-            return None
-        sks = [self.fan[k] for k in self.fan_keys]
-        return (self.fan_keys, np.stack([sk.grid[0] for sk in sks]), np.stack([1.0 / sk.grid[1] for sk in sks]),
-                sks[0].bins)
-
     def _rows(self, headline: dict[str, np.ndarray]) -> np.ndarray:
         return np.stack([np.asarray(headline[k], float) for k in self.keys])      # (figures, m), a copy
 
@@ -146,15 +136,12 @@ class StreamSummary:
     def chunk_summary(self, headline: dict[str, np.ndarray], over_any: np.ndarray,
                       fan: dict[str, np.ndarray]) -> dict[str, Any]:
         """What :meth:`update` adds for a chunk, on this summary's grids, without
-        changing the summary: moments, event counts and bin counts (small). A fan
-        series may come already counted on :meth:`fan_grid` (a tuple of
-        :meth:`~tradepact.results.sketch.QuantileSketch.count`'s form)."""
+        changing the summary: moments, event counts and bin counts (small)."""
         rows = self._rows(headline)
         moments = Moments.chunk(rows.T)
         sketch = self.sketch.count(_ordered_rows(self.keys, rows).T) if self.sketch is not None else None  # rows reordered after the moments
         return {"n": rows.shape[1], "moments": moments, "counts": probability_counts(headline, over_any),
-                "sketch": sketch, "fan": {k: fan[k] if isinstance(fan[k], tuple) else sk.count(fan[k])
-                                          for k, sk in self.fan.items()}}
+                "sketch": sketch, "fan": {k: sk.count(fan[k]) for k, sk in self.fan.items()}}
 
     def merge(self, part: dict[str, Any]) -> None:
         """Fold in a :meth:`chunk_summary` (chunks in draw order: the moments' sums depend on it)."""

@@ -224,13 +224,6 @@ class QuantileSketch:
 
     # ------------------------------------------------------------ reading
     @property
-    def grid(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lower edge and width of each stream's bins (once past the exact phase)."""
-        if self._exact is not None:
-            raise ValueError("the sketch has no grid yet (it is still exact)")
-        return self._lo, self._w
-
-    @property
     def exact(self) -> bool:
         """Whether every value is still kept (quantiles are then exact)."""
         return self._exact is not None

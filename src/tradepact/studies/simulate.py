@@ -116,7 +116,7 @@ def _headline_keys(plan: _Plan, tree: ParameterNode) -> tuple[str, ...]:
 
 
 def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode,
-                 work: dict | None = None, bins: Any = None) -> dict[str, Any] | None:
+                 work: dict | None = None) -> dict[str, Any] | None:
     """The chunk through the fused kernel (:mod:`tradepact.negotiation.kernel`), or
     ``None`` when numba is missing, a tariff measure is drawn (the relief then
     differs by draw, which the kernel's one shared stream cannot carry), or a
@@ -134,10 +134,7 @@ def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode,
     if any(k not in kernel.FIGURES and k not in special and k not in lcu for k in keys):
         return None
     stream, per_year = _relief_of(resolved, plan.relief)
-    if bins is not None:            # the fan series counted by the kernel, not kept
-        series = tuple(k for k in series if k in plan.keep_annual or k not in bins.names)
-    figures, annual, over = kernel.evaluate(veh, resolved.position, p.investor, p.host, stream, m, series, work,
-                                            bins)
+    figures, annual, over = kernel.evaluate(veh, resolved.position, p.investor, p.host, stream, m, series, work)
     amounts = [np.broadcast_to(np.asarray(t.amount_usd_bn, float), (m,)) for t in veh.tranches]
     zero = np.zeros(m)
     extra = {
@@ -151,15 +148,13 @@ def _fused_chunk(plan: _Plan, resolved: Any, m: int, tree: ParameterNode,
             "years": veh.years, "relief_source": stream.source}
 
 
-def run_chunk(plan: _Plan, start: int, stop: int, work: dict | None = None, bins: Any = None) -> dict[str, Any]:
+def run_chunk(plan: _Plan, start: int, stop: int, work: dict | None = None) -> dict[str, Any]:
     """Draws ``[start, stop)``: inputs, headline figures, kept annual series and
     the fan-chart series ``(m, n_years)`` to stream.
 
     ``work``: buffers the fused kernel writes into and reuses (see
     :func:`tradepact.negotiation.kernel.run`): the chunk's arrays are then
-    only valid until the next chunk run with the same ``work``. ``bins``
-    (:class:`~tradepact.negotiation.kernel.YearBins`): the fan series are
-    counted on these grids by the fused kernel and come back as counts."""
+    only valid until the next chunk run with the same ``work``."""
     m = stop - start
     draws = plan.shock.sample(plan.seed, start, stop) if plan.shock.k else {}
     tree = plan.tree if plan.tree is not None else policy_parameters()
@@ -168,7 +163,7 @@ def run_chunk(plan: _Plan, start: int, stop: int, work: dict | None = None, bins
     except TradepactError as exc:
         raise type(exc)(f"{exc} (a Monte Carlo draw in {start}-{stop - 1} made an input invalid: "
                         "narrow or truncate its distribution)") from None
-    fused = _fused_chunk(plan, resolved, m, tree, work, bins)
+    fused = _fused_chunk(plan, resolved, m, tree, work)
     if fused is not None:
         return {"inputs": draws, **fused, "provenance": resolved.provenance}
     # The NumPy engines (without numba, or for series the kernel does not keep).
@@ -198,20 +193,9 @@ def _work() -> dict:
     return _WORK.buffers
 
 
-def _bins(summary: StreamSummary | None) -> Any:
-    """The fan sketches' grids for the fused kernel, once they have them."""
-    grid = summary.fan_grid() if summary is not None else None
-    if grid is None:
-        return None
-    from ..negotiation.kernel import YearBins
-    return YearBins(*grid)
-
-
-def _in_process_chunk(job: tuple[_Plan, StreamSummary | None], start: int, stop: int) -> dict[str, Any]:
-    """:func:`run_chunk` into this thread's buffers (consumed before the next chunk runs),
-    the fan series counted on the summary's grids once it has them."""
-    plan, summary = job
-    return run_chunk(plan, start, stop, _work(), _bins(summary))
+def _in_process_chunk(plan: _Plan, start: int, stop: int) -> dict[str, Any]:
+    """:func:`run_chunk` into this thread's buffers (consumed before the next chunk runs)."""
+    return run_chunk(plan, start, stop, _work())
 
 
 def summarise_chunk(job: tuple[_Plan, StreamSummary], start: int, stop: int) -> dict[str, Any]:
@@ -219,7 +203,7 @@ def summarise_chunk(job: tuple[_Plan, StreamSummary], start: int, stop: int) -> 
     (:meth:`~tradepact.results.simulation.StreamSummary.chunk_summary`): a few MB
     go back, not the chunk's draws."""
     plan, summary = job
-    part = run_chunk(plan, start, stop, _work(), _bins(summary))
+    part = run_chunk(plan, start, stop, _work())
     return summary.chunk_summary(part["headline"], part["over_capacity_any"], part["fan"])
 
 
@@ -300,8 +284,7 @@ def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int =
             batch = ranges[a:a + (per_round if dask and whole else 1)]
             step = (lambda d, _t, base=done: progress(base + d, total)) if progress is not None else None
             on_workers = dask and whole
-            for part in map_chunks(run_chunk if on_workers else _in_process_chunk,
-                                   plan if on_workers else (plan, summary), batch, workers=1,
+            for part in map_chunks(run_chunk if on_workers else _in_process_chunk, plan, batch, workers=1,
                                    client=client if on_workers else None, rows_per_item=model.n_years,
                                    progress=step):
                 consume(part)

@@ -137,33 +137,3 @@ def test_prepare_rejects_what_the_engine_rejects() -> None:
     v = InvestmentVehicle(tuple(bad), vehicle.profit_share, FIRST, LAST, 0.05)
     with pytest.raises(ScheduleError, match="tenor"):
         kernel.prepare(v, position, investor, host, relief, 3)
-
-
-def test_series_counted_by_the_kernel_equal_a_histogram_of_the_kept_series() -> None:
-    """Series counted into year histograms inside the kernel (``bins``) give the
-    counts, minima and maxima a NumPy histogram of the same series gives, with
-    values below, inside and above the grid; a series kept alongside is unchanged."""
-    rng = np.random.default_rng(77)
-    n = 500
-    case = _random_case(rng, n, shared_schedule=False, poor=True)
-    inp = kernel.prepare(*case, n)
-    _, kept, _ = kernel.run(inp, kernel.ANNUAL)
-    names = ("reserves_usd_bn", "cash_outflow_usd_bn")
-    nb = 64
-    # grids over the middle of each year's values, so that some fall outside
-    lo = np.stack([np.quantile(kept[k], 0.2, axis=0) for k in names])
-    hi = np.stack([np.quantile(kept[k], 0.8, axis=0) for k in names])
-    width = np.where(hi > lo, (hi - lo) / nb, 1.0)
-    _, got, _ = kernel.run(inp, ("baseline_reserves_usd_bn",), bins=kernel.YearBins(names, lo, 1.0 / width, nb))
-    np.testing.assert_array_equal(got["baseline_reserves_usd_bn"], kept["baseline_reserves_usd_bn"])
-    for j, k in enumerate(names):
-        counts, vmin, vmax, draws = got[k]
-        x = kept[k]
-        f = (x - lo[j]) * (1.0 / width[j])
-        idx = np.where(f < 0, 0, np.where(f >= nb, nb + 1, np.floor(np.clip(f, 0, nb)) + 1)).astype(int)
-        want = np.stack([np.bincount(idx[:, t], minlength=nb + 2) for t in range(T)])
-        assert draws == n
-        np.testing.assert_array_equal(counts, want)
-        np.testing.assert_array_equal(vmin, x.min(axis=0))
-        np.testing.assert_array_equal(vmax, x.max(axis=0))
-        assert want[:, 0].sum() > 0 and want[:, -1].sum() > 0
