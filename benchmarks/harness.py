@@ -16,6 +16,11 @@ called in a fresh interpreter: ``run_python``) or a command line
 baseline, floor, engine, baseline, floor, ...), so that load on the machine
 hits them alike; :func:`summary` gives min and median. Nothing is scaled up
 from a smaller run: a rate is work done over the time it took.
+
+Every case runs with Python's default of keeping compiled bytecode in
+``__pycache__`` (``PYTHONDONTWRITEBYTECODE`` is removed from the children's
+environment): with it set, as in some sandboxes, each cold command compiles
+the package from source again, about 0.15 s that no installed copy pays.
 """
 
 from __future__ import annotations
@@ -90,12 +95,19 @@ def _child(spec: str, args_json: str) -> None:
 
 
 # ---------------------------------------------------------------- parent side
+def child_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured process: this one's, plus ``env``, with Python's
+    default bytecode caching (see the module docstring)."""
+    out = {**os.environ, **(env or {})}
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
+    return out
+
+
 def run_python(spec: str, *, env: dict[str, str] | None = None, timeout: float = 3600, **kwargs: Any) -> Sample:
     """Run ``module:function(**kwargs)`` in a fresh interpreter; the function
     returns a dict with ``seconds`` (and ``cpu``) of its timed section, plus figures."""
     cmd = [PYTHON, str(HERE / "harness.py"), "--child", spec, json.dumps(kwargs)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=child_env(env))
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(_MARK)]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout)[-2000:]
@@ -109,7 +121,7 @@ def run_command(argv: list[str], *, cwd: Path | None = None, env: dict[str, str]
     """Run a command; wall from start to exit, CPU and peak RSS of the process from ``wait4``."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
+                            env=child_env(env))
     import threading
     chunks: dict[str, bytes] = {}
 

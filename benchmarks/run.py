@@ -94,6 +94,9 @@ def main() -> int:
     started = dt.datetime.now(dt.timezone.utc)
     print(f"make bench: {started:%Y-%m-%d %H:%M:%S} UTC, {os.cpu_count()} cores, "
           f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {runs} runs per case", flush=True)
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("  (PYTHONDONTWRITEBYTECODE is set here; the measured processes run without it, "
+              "as Python does by default: see benchmarks/harness.py)", flush=True)
     rows: list[dict] = []
     errors: dict[str, str] = {}
     names = [b for b in BENCHES if not only or b in only]
