@@ -124,10 +124,7 @@ class StreamSummary:
             self.merge(self.chunk_summary(headline, over_any, fan))
             return
         rows = self._rows(headline)
-        self.n += rows.shape[1]
-        self.moments.update(rows.T)
-        for k, c in probability_counts(headline, over_any).items():
-            self.counts[k] = self.counts.get(k, 0) + c
+        self._fold(rows.shape[1], Moments.chunk(rows.T), probability_counts(headline, over_any))
         if self.sketch is not None:
             self.sketch.update(_ordered_rows(self.keys, rows).T)
         for k, sk in self.fan.items():
@@ -138,21 +135,25 @@ class StreamSummary:
         """What :meth:`update` adds for a chunk, on this summary's grids, without
         changing the summary: moments, event counts and bin counts (small)."""
         rows = self._rows(headline)
-        moments = Moments.chunk(rows.T)
-        sketch = self.sketch.count(_ordered_rows(self.keys, rows).T) if self.sketch is not None else None  # rows reordered after the moments
+        moments = Moments.chunk(rows.T)      # before the rows are reordered for the sketch
+        sketch = self.sketch.count(_ordered_rows(self.keys, rows).T) if self.sketch is not None else None
         return {"n": rows.shape[1], "moments": moments, "counts": probability_counts(headline, over_any),
                 "sketch": sketch, "fan": {k: sk.count(fan[k]) for k, sk in self.fan.items()}}
 
     def merge(self, part: dict[str, Any]) -> None:
         """Fold in a :meth:`chunk_summary` (chunks in draw order: the moments' sums depend on it)."""
-        self.n += part["n"]
-        self.moments.merge(*part["moments"])
-        for k, c in part["counts"].items():
-            self.counts[k] = self.counts.get(k, 0) + c
+        self._fold(part["n"], part["moments"], part["counts"])
         if self.sketch is not None:
             self.sketch.merge(*part["sketch"])
         for k, sk in self.fan.items():
             sk.merge(*part["fan"][k])
+
+    def _fold(self, n: int, moments: tuple[np.ndarray, ...], counts: dict[str, int]) -> None:
+        """Add a chunk's draws, moments and event counts (both ways of feeding a chunk)."""
+        self.n += n
+        self.moments.merge(*moments)
+        for k, c in counts.items():
+            self.counts[k] = self.counts.get(k, 0) + c
 
     def quantiles(self, keys: Sequence[str], q: Sequence[float]) -> dict[str, np.ndarray]:
         if self.sketch is None:
