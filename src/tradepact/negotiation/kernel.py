@@ -243,74 +243,108 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
     kst = np.empty(T); ken = np.empty(T); hst = np.empty(T); hen = np.empty(T)
     vst = np.empty(T); ven = np.empty(T); surv = np.empty(T); flows = np.empty(T + 1); calls = np.empty(T)
     conv2 = np.empty(T); dflows = np.empty(T + 1)
+    b_out = np.empty(T); b_sched = np.empty(T); b_res = np.empty(T); b_pub = np.empty(T); b_cap = np.empty(T)
+    acc_i = np.empty(k); cum_i = np.empty((k, T)); rem_i = np.empty((k, T + 1))
+    last_g = np.zeros(k); last_tenor = np.zeros(k)
     tv_k_on, tv_h_on, penalty_on = flags[0] != 0, flags[1] != 0, flags[2] != 0
+    last_dv = last_dk = last_dh = last_pw = 0.0
     for d in range(n):
-        for t in range(T):
-            out_all[t] = 0.0; in_all[t] = 0.0; out_res[t] = 0.0; in_res[t] = 0.0; out_pub[t] = 0.0
-            in_pub[t] = 0.0; sched[t] = 0.0; capital[t] = 0.0; gross[t] = 0.0; eq_res[t] = 0.0
-            eq_pub[t] = 0.0
         # discount factors: start of year k = q**k, end = start / (1 + rate)
         dv = dv_a[d if dv_a.shape[0] > 1 else 0]
         dk = dk_a[d if dk_a.shape[0] > 1 else 0]
         dh = dh_a[d if dh_a.shape[0] > 1 else 0]
         pw = pw_a[d if pw_a.shape[0] > 1 else 0]
-        qk, qh, qv = 1.0 / (1.0 + dk), 1.0 / (1.0 + dh), 1.0 / (1.0 + dv)
+        # the discount factors and the relief's survival, again only when their rates change
+        disc_new = d == 0 or not (dv == last_dv and dk == last_dk and dh == last_dh)
+        if disc_new:
+            qk, qh, qv = 1.0 / (1.0 + dk), 1.0 / (1.0 + dh), 1.0 / (1.0 + dv)
+            for t in range(T):
+                vst[t] = 1.0 if t == 0 else vst[t - 1] * qv
+                ven[t] = vst[t] / (1.0 + dv)
+                kst[t] = 1.0 if t == 0 else kst[t - 1] * qk
+                ken[t] = kst[t] / (1.0 + dk)
+                hst[t] = 1.0 if t == 0 else hst[t - 1] * qh
+                hen[t] = hst[t] / (1.0 + dh)
+            last_dv, last_dk, last_dh = dv, dk, dh
+        if d == 0 or not pw == last_pw:
+            for t in range(T):
+                surv[t] = 1.0 if t == 0 else surv[t - 1] * (1.0 - pw)
+            last_pw = pw
+        # ---- tranches: what depends only on the disbursement schedules (and the
+        # host's discount factors) is laid out again only when they change: every
+        # draw when schedules are drawn, once per chunk when they are shared
+        if d == 0 or issued.shape[1] > 1 or disc_new:
+            ri = d if issued.shape[1] > 1 else 0
+            for t in range(T):
+                b_out[t] = 0.0; b_sched[t] = 0.0; b_res[t] = 0.0; b_pub[t] = 0.0; b_cap[t] = 0.0
+            for i in range(k):
+                kd = kind[i]
+                acc = 0.0
+                if kd != GUARANTEE or on_issued[i] != 0:    # else: the calls (added per draw)
+                    for t in range(T):
+                        acc += issued[i, ri, t] * hst[t]
+                acc_i[i] = acc
+                if kd == GUARANTEE:
+                    continue
+                res, pub = reserve[i] != 0, public[i] != 0
+                cum = 0.0
+                for t in range(T):
+                    a = issued[i, ri, t]
+                    cum += a
+                    cum_i[i, t] = cum
+                    b_out[t] += a; b_sched[t] += a
+                    if res:
+                        b_res[t] += a
+                    if pub:
+                        b_pub[t] += a
+                    if kd == EQUITY:
+                        b_cap[t] += cum
         for t in range(T):
-            vst[t] = 1.0 if t == 0 else vst[t - 1] * qv
-            ven[t] = vst[t] / (1.0 + dv)
-            kst[t] = 1.0 if t == 0 else kst[t - 1] * qk
-            ken[t] = kst[t] / (1.0 + dk)
-            hst[t] = 1.0 if t == 0 else hst[t - 1] * qh
-            hen[t] = hst[t] / (1.0 + dh)
-            surv[t] = 1.0 if t == 0 else surv[t - 1] * (1.0 - pw)
+            out_all[t] = b_out[t]; sched[t] = b_sched[t]; out_res[t] = b_res[t]; out_pub[t] = b_pub[t]
+            capital[t] = b_cap[t]
+            in_all[t] = 0.0; in_res[t] = 0.0; in_pub[t] = 0.0; gross[t] = 0.0; eq_res[t] = 0.0; eq_pub[t] = 0.0
         host_invest = 0.0
-        # ---- tranches
         for i in range(k):
             ri = d if issued.shape[1] > 1 else 0
             pi = d if terms.shape[2] > 1 else 0
             w = host_weight[i, d if host_weight.shape[1] > 1 else 0]
             res, pub, kd = reserve[i] != 0, public[i] != 0, kind[i]
-            acc = 0.0
-            if kd != GUARANTEE or on_issued[i] != 0:    # else: the calls (summed below)
-                for t in range(T):
-                    acc += issued[i, ri, t] * hst[t]
-            if kd == EQUITY or kd == FDI:
+            acc = acc_i[i]
+            if kd == EQUITY or kd == FDI:               # yields on the capital paid in so far
                 y = terms[i, 0, pi]
-                cum = 0.0
-                for t in range(T):
-                    a = issued[i, ri, t]
-                    cum += a
-                    out_all[t] += a; sched[t] += a
+                if kd == EQUITY:
+                    for t in range(T):
+                        gross[t] += y * cum_i[i, t]
                     if res:
-                        out_res[t] += a
+                        for t in range(T):
+                            eq_res[t] += y * cum_i[i, t]
                     if pub:
-                        out_pub[t] += a
-                    if kd == EQUITY:
-                        e = y * cum
-                        capital[t] += cum; gross[t] += e
-                        if res:
-                            eq_res[t] += e
-                        if pub:
-                            eq_pub[t] += e
-                    else:
-                        b = y * cum
-                        in_all[t] += b
-                        if res:
-                            in_res[t] += b
-                        if pub:
-                            in_pub[t] += b
+                        for t in range(T):
+                            eq_pub[t] += y * cum_i[i, t]
+                else:
+                    for t in range(T):
+                        in_all[t] += y * cum_i[i, t]
+                    if res:
+                        for t in range(T):
+                            in_res[t] += y * cum_i[i, t]
+                    if pub:
+                        for t in range(T):
+                            in_pub[t] += y * cum_i[i, t]
                 host_invest += w * acc
                 continue
             p = terms[i, 0, pi]
             if kd == LOAN:
                 r, g, tenor, lgd = terms[i, 1, pi], terms[i, 2, pi], terms[i, 3, pi], terms[i, 4, pi]
-                m = tenor - g
+                if d == 0 or not (g == last_g[i] and tenor == last_tenor[i]):
+                    m = tenor - g                       # the share of principal outstanding, by age
+                    for a in range(T + 1):
+                        rem_i[i, a] = 1 - min(max(a - g, 0.0), m) / m
+                    last_g[i], last_tenor[i] = g, tenor
                 paying = (1 - p) * r + (1 - lgd) * p
                 s = 1.0
                 for a in range(T):
-                    rem = 1 - min(max(a - g, 0.0), m) / m
-                    rem_next = 1 - min(max(a + 1 - g, 0.0), m) / m
-                    kern[a] = s * (paying * rem + (1 - p) * (rem - rem_next))
+                    rem = rem_i[i, a]
+                    kern[a] = s * (paying * rem + (1 - p) * (rem - rem_i[i, a + 1]))
                     s *= 1 - p
             else:
                 lgc, tenor, fee = terms[i, 1, pi], terms[i, 2, pi], terms[i, 3, pi]
@@ -330,11 +364,6 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
                 if a == 0.0:
                     continue
                 if kd == LOAN:
-                    out_all[si] += a; sched[si] += a
-                    if res:
-                        out_res[si] += a
-                    if pub:
-                        out_pub[si] += a
                     for t in range(si, T):
                         calls[t] += a * kern[t - si]
                 else:
@@ -476,6 +505,7 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
             r = _irr_guess(flows)
             for kk in range(T + 1):
                 dflows[kk] = kk * flows[kk]
+            polish = False
             for _ in range(200):
                 x = 1 / (1 + r)
                 pv, dpv = _npv_slope(flows, dflows, x)
@@ -487,13 +517,16 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
                 else:
                     hi = r
                 newton = r - pv / slope if slope != 0 else np.nan
-                if np.isfinite(newton) and newton > lo and newton < hi:
-                    nxt = newton
-                else:
-                    nxt = (lo + hi) / 2
+                took = np.isfinite(newton) and newton > lo and newton < hi
+                nxt = newton if took else (lo + hi) / 2
                 # to full precision (the reference's tolerance, 1e-10, would leave
-                # a draw's IRR depending on how long the others in its chunk take)
-                stop = abs(nxt - r) <= 1e-15 * max(1.0, abs(r))
+                # a draw's IRR depending on how long the others in its chunk take):
+                # Newton converges quadratically, so one more Newton step after a
+                # step under 1e-8 lands within rounding of the root
+                step = abs(nxt - r)
+                scale = max(1.0, abs(r))
+                stop = step <= 1e-15 * scale or (polish and took)
+                polish = took and step <= 1e-8 * scale
                 r = nxt
                 if stop:
                     break
