@@ -97,15 +97,17 @@ class StreamSummary:
     draw order: moments and event counts of every headline figure, quantile
     sketches of the headline figures (unless the draws are kept) and of the
     fan-chart series by year, one sketch per series (see :mod:`tradepact.results.sketch`
-    for the error)."""
+    for the error). ``expected``: the number of draws to come, if known (the
+    sketches then lay their grids without copying the first draws)."""
 
-    def __init__(self, keys: Sequence[str], fan_keys: Sequence[str], n_years: int, sketch_headline: bool) -> None:
+    def __init__(self, keys: Sequence[str], fan_keys: Sequence[str], n_years: int, sketch_headline: bool,
+                 expected: int | None = None) -> None:
         self.keys, self.fan_keys, self.n_years = tuple(keys), tuple(fan_keys), int(n_years)
         self.n = 0
         self.moments = Moments(len(self.keys))
         self.counts: dict[str, int] = {}
-        self.sketch = QuantileSketch(len(self.keys)) if sketch_headline else None
-        self.fan = {k: QuantileSketch(self.n_years) for k in self.fan_keys}
+        self.sketch = QuantileSketch(len(self.keys), expected=expected) if sketch_headline else None
+        self.fan = {k: QuantileSketch(self.n_years, expected=expected) for k in self.fan_keys}
 
     @property
     def gridded(self) -> bool:

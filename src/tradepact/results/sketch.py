@@ -8,7 +8,9 @@ A Monte Carlo run of millions of draws cannot keep every draw of every figure
   figure × year cells of a fan chart). While a stream has at most
   ``exact_max`` values it keeps them all, and its quantiles are exactly
   NumPy's. Past that it becomes a **fixed-grid histogram** of ``bins`` equal
-  bins per stream, laid over the range of the values seen in the exact phase
+  bins per stream, laid over the range of the first values (those of the
+  chunks up to the one that takes their number past ``exact_max``, or to
+  ``exact_max`` when the caller has said more will follow, ``expected``)
   widened by half that range on each side (a stream whose exact values are
   whole numbers, such as a year, gets bins one unit wide centred on whole
   numbers while they fit). Values below or above the grid are counted apart
@@ -134,8 +136,12 @@ _range = _nb.njit(cache=True, nogil=True, error_model="numpy")(_range_py) if _nb
 class QuantileSketch:
     """Quantiles of ``width`` streams of values fed in chunks (see the module docstring)."""
 
-    def __init__(self, width: int, bins: int = BINS, exact_max: int = EXACT_MAX) -> None:
+    def __init__(self, width: int, bins: int = BINS, exact_max: int = EXACT_MAX,
+                 expected: int | None = None) -> None:
         self.width, self.bins, self.exact_max = int(width), int(bins), int(exact_max)
+        #: Values the caller will feed in all, if known: past ``exact_max``, the
+        #: grid is laid as soon as ``exact_max`` values are in (no copy of them).
+        self.expected = None if expected is None else int(expected)
         self.n = 0
         self._exact: list[np.ndarray] | None = []       # chunks (width, m) while exact
         self._lo = self._w = self._counts = None
@@ -149,7 +155,9 @@ class QuantileSketch:
         if x.ndim != 2 or x.shape[1] != self.width:
             raise ValueError(f"expected (m, {self.width}) values, got {x.shape}")
         if self._exact is not None:
-            if self.n + x.shape[0] <= self.exact_max:
+            n = self.n + x.shape[0]
+            will_grid = self.expected is not None and self.expected > self.exact_max
+            if n < self.exact_max or (n == self.exact_max and not will_grid):
                 self.n += x.shape[0]
                 self._exact.append(np.array(x))         # a copy: callers may reuse their buffers
                 return

@@ -257,7 +257,7 @@ def simulate(scenario: Scenario | str | Path, n_draws: int = 10_000, seed: int =
     def consume(part: dict[str, Any]) -> None:
         nonlocal summary, first
         if summary is None:
-            summary = StreamSummary(part["headline"], streamed, len(part["years"]), not keep)
+            summary = StreamSummary(part["headline"], streamed, len(part["years"]), not keep, total)
             first = {k: part[k] for k in ("years", "provenance", "relief_source")}
         summary.update(part["headline"], part["over_capacity_any"], part["fan"])
         if keep:         # copies: an in-process chunk's arrays are the kernel's reused buffers

@@ -35,6 +35,26 @@ def test_exact_below_the_threshold() -> None:
     np.testing.assert_array_equal(sk.value_error(Q), 0.0)
 
 
+def test_a_sketch_told_more_will_follow_grids_on_its_first_exact_max_values() -> None:
+    """With ``expected`` past ``exact_max``, the grid is laid when ``exact_max`` values
+    are in (not when the next chunk arrives): over their range, widened by half of
+    it on each side, in ``bins`` bins (by hand here); without it the sketch stays exact."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(0, 1, (EXACT_MAX, 2))
+    told, untold = QuantileSketch(2, expected=2 * EXACT_MAX), QuantileSketch(2)
+    _feed(told, x, EXACT_MAX // 4)
+    _feed(untold, x, EXACT_MAX // 4)
+    assert untold.exact and not told.exact and told.n == EXACT_MAX
+    span = x.max(axis=0) - x.min(axis=0)
+    width = 2 * span / told.bins
+    np.testing.assert_allclose(told.value_error([0.5])[0], width / 2, rtol=1e-12)
+    med = np.quantile(x, 0.5, axis=0, method="inverted_cdf")
+    assert np.all(np.abs(told.quantiles([0.5])[0] - med) <= width / 2 * (1 + 1e-12))
+    stays = QuantileSketch(2, expected=EXACT_MAX)
+    stays.update(x)
+    assert stays.exact
+
+
 def test_sketch_within_its_stated_error_on_1e6_draws() -> None:
     rng = np.random.default_rng(20251114)
     n = 1_000_000
