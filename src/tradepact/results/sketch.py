@@ -64,7 +64,8 @@ def _bin_py(x, lo, inv_w, nb, counts, vmin, vmax):  # pragma: no cover - compile
 
     A run of values falling in the same bin is added to its count once (a
     figure that does not vary by draw would otherwise make every value wait
-    for the previous one's store)."""
+    for the previous one's store), and a value equal to the one before it
+    skips the rest (same bin, no new extreme)."""
     m, width = x.shape
     for i0 in range(0, m, 256):
         i1 = min(i0 + 256, m)
@@ -73,10 +74,15 @@ def _bin_py(x, lo, inv_w, nb, counts, vmin, vmax):  # pragma: no cover - compile
             mn, mx = vmin[j], vmax[j]
             last = -1
             run = 0
+            prev = np.nan
             for i in range(i0, i1):
                 v = x[i, j]
+                if v == prev:
+                    run += 1
+                    continue
                 if v != v:
                     continue
+                prev = v
                 if v < mn:
                     mn = v
                 if v > mx:
