@@ -16,6 +16,13 @@ once with :func:`~tradepact.vehicle.cashflows.disburse` (a shared schedule is
 one row) and the kernel convolves only their non-zero years with the loan
 and guarantee kernels of each draw.
 
+What does not vary by draw is computed once: the kernel keeps the last draw's
+discount factors, relief survival, loan amortisation shares and everything
+that follows from the disbursement schedules alone (outflows by funding,
+paid-in capital, cumulative issues, the host's value of them), and lays them
+out again only when their inputs change. With shared schedules and rates
+that is once per chunk; with drawn ones, every draw, as before.
+
 numba is optional (``pip install 'tradepact[fast]'``): without it
 :data:`AVAILABLE` is false and callers use :func:`reference`. The module
 reads no files and prints nothing.

@@ -25,10 +25,13 @@ FIRST, LAST = 2025, 2064
 T = LAST - FIRST + 1
 
 
-def _random_case(rng: np.random.Generator, n: int, *, shared_schedule: bool, poor: bool):
+def _random_case(rng: np.random.Generator, n: int, *, shared_schedule: bool, poor: bool, repeats: bool = False):
     """A pledge of five tranches with every term drawn per draw; ``poor`` gives
-    yields near zero so that many draws never recoup and have no IRR."""
+    yields near zero so that many draws never recoup and have no IRR; ``repeats``
+    draws the discount rates, a loan's grace and tenor and the relief's
+    withdrawal from two values each, so that runs of draws share them."""
     u = lambda lo, hi: rng.uniform(lo, hi, n)  # noqa: E731
+    r = (lambda lo, hi: rng.choice([lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3], n)) if repeats else u  # noqa: E731
     amt = (lambda lo, hi: float(rng.uniform(lo, hi))) if shared_schedule else u
     y_hi = 0.004 if poor else 0.12
     # poor: in 40 % of draws nothing ever comes back (no yield, loans all lost,
@@ -39,7 +42,7 @@ def _random_case(rng: np.random.Generator, n: int, *, shared_schedule: bool, poo
                 EquityTerms(live * u(0.0, y_hi)), "reserves"),
         Tranche("cash_b", "cash_equity", amt(5, 30), Upfront(2027), EquityTerms(live * u(0.0, y_hi)), "borrowing"),
         Tranche("loans", "loan", amt(10, 60), Explicit(((2026, 1.0), (2027, 2.0), (2030, 1.0))),
-                LoanTerms(live * u(0.0, 0.01 if poor else 0.08), u(8, 20), u(0, 5),
+                LoanTerms(live * u(0.0, 0.01 if poor else 0.08), r(8, 20), r(0, 5),
                           np.where(live > 0, u(0.05, 0.3), 1.0) if poor else u(0.0, 0.05),
                           np.where(live > 0, u(0.8, 1.0), 1.0) if poor else u(0.2, 1.0)),
                 "borrowing"),
@@ -47,13 +50,13 @@ def _random_case(rng: np.random.Generator, n: int, *, shared_schedule: bool, poo
                 GuaranteeTerms(u(0.0, 0.1), u(0.2, 1.0), u(3, 15), live * u(0.0, 0.02)), "reserves"),
         Tranche("fdi", "company_fdi", amt(10, 100), Upfront(2025), FdiTerms(live * u(0.0, y_hi)), "corporate"),
     )
-    vehicle = InvestmentVehicle(tranches, ProfitShare(u(0.0, 1.0), u(0.0, 1.0)), FIRST, LAST, u(0.0, 0.1))
+    vehicle = InvestmentVehicle(tranches, ProfitShare(u(0.0, 1.0), u(0.0, 1.0)), FIRST, LAST, r(0.0, 0.1))
     position = MacroPosition(u(100, 500), u(5, 20), rng.uniform(-20, 120, (n, T)), u(1500, 2500),
                              rng.uniform(1200, 1600, (1, T)), u(5, 25))
-    investor = Investor("K", u(0.0, 0.1), u(-50, 50), stress="penalty", stress_penalty_share=u(0, 2))
-    host = Host("H", u(0.01, 0.1), u(-50, 50),
+    investor = Investor("K", r(0.0, 0.1), u(-50, 50), stress="penalty", stress_penalty_share=u(0, 2))
+    host = Host("H", r(0.01, 0.1), u(-50, 50),
                 value_share={"cash_equity": u(0.5, 1.0), "company_fdi": 1.0, "loan": u(0, 1), "guarantee": 0.3})
-    relief = ReliefStream(rng.uniform(5, 25, (1, T)), rng.uniform(5, 30, (1, T)), u(0.0, 0.2),
+    relief = ReliefStream(rng.uniform(5, 25, (1, T)), rng.uniform(5, 30, (1, T)), r(0.0, 0.2),
                           host_importer_gain_usd_bn=rng.uniform(0, 10, (1, T)),
                           prior_investor_usd_bn=(3.0, 4.5), prior_forgone_usd_bn=(6.0, 7.5),
                           prior_importer_usd_bn=(1.0, 2.0))
@@ -92,10 +95,13 @@ def _assert_irr(got: np.ndarray, want: np.ndarray, annual: dict[str, np.ndarray]
 
 @pytest.mark.parametrize("shared_schedule", [True, False])
 @pytest.mark.parametrize("poor", [False, True])
-def test_kernel_equals_numpy_reference(shared_schedule: bool, poor: bool) -> None:
-    rng = np.random.default_rng(20251114 + 2 * shared_schedule + poor)
+@pytest.mark.parametrize("repeats", [False, True])
+def test_kernel_equals_numpy_reference(shared_schedule: bool, poor: bool, repeats: bool) -> None:
+    """``repeats``: what the kernel keeps from one draw to the next (discount factors,
+    survival, amortisation shares, the schedules' layout) is reused only while it holds."""
+    rng = np.random.default_rng(20251114 + 2 * shared_schedule + poor + 4 * repeats)
     n = 600
-    case = _random_case(rng, n, shared_schedule=shared_schedule, poor=poor)
+    case = _random_case(rng, n, shared_schedule=shared_schedule, poor=poor, repeats=repeats)
     got, got_annual, got_over = kernel.run(kernel.prepare(*case, n), kernel.ANNUAL)
     want, want_annual, want_over = kernel.reference(*case, n, kernel.ANNUAL)
     for name in kernel.FIGURES:
