@@ -1,6 +1,6 @@
 """``simulate`` end to end, in one process and on Dask, and its peak memory at 10 M draws.
 
-Cases (each in its own process, interleaved, 3 runs unless said):
+Cases (each in its own process, interleaved, ``MIN_RUNS`` = 5 runs unless said):
 
 * **engine**: :func:`tradepact.studies.simulate.simulate` on the shipped
   ``us_kr_2025/final_uncertain``, ``SIM_DRAWS`` draws, one process
@@ -76,12 +76,17 @@ def dask2(draws: int = SIM_DRAWS) -> dict:
             "worker_peak_mb": max(workers.values()), "worker_cpu_s_total": sum(worker_cpu.values())}
 
 
+#: Rounds of the 1-process, baseline, floor and Dask cases (at least): a round takes
+#: about half a minute, and on a shared host one slow spell can take one run in three.
+MIN_RUNS = int(os.environ.get("BENCH_MC_RUNS", 5))
+
+
 def main(runs: int = 3) -> list[dict]:
     from harness import PYTHON, figure, interleave, run_command, run_python
     res = interleave({"engine": lambda: run_python("bench_montecarlo:engine"),
                       "baseline": lambda: run_python("bench_montecarlo:baseline"),
                       "floor": lambda: run_python("bench_vehicle:engine", draws=SIM_DRAWS),
-                      "dask2": lambda: run_python("bench_montecarlo:dask2")}, runs)
+                      "dask2": lambda: run_python("bench_montecarlo:dask2")}, max(runs, MIN_RUNS))
 
     def rate(s):
         return s.extra["draws"] * s.extra["years"] / s.wall
