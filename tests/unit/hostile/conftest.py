@@ -4,25 +4,13 @@ checker that an error is one located paragraph."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
-#: A complete scenario without a base (every number written out).
-MINIMAL = """\
-name: test/minimal
-title: A 100 bn package under a 10 bn cap
-as_of: 2025-11-14
-start_year: 2026
-horizon_end_year: 2065
-discount_rate: 0.04
-profit_split: {investor_share_before_recoup: 0.5, investor_share_after_recoup: 0.1}
-tranches:
-  - name: cash
-    instrument: cash_equity
-    amount_usd_bn: 100
-    schedule: {kind: capped_annual, cap_usd_bn: 10}
-    terms: {cash_yield_rate: 0.10}
-"""
+#: A complete scenario without a base (every number written out): a 100 bn cash
+#: package under a 10 bn cap, the smallest valid scenario file.
+MINIMAL = (Path(__file__).resolve().parents[2] / "cases" / "scenarios" / "minimal.yaml").read_text()
 
 #: The head of a child of the shipped final deal.
 CHILD = "name: x/y\nbase: us_kr_2025/final\ntitle: t\nas_of: 2025-11-14\n"

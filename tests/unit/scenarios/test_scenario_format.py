@@ -1,5 +1,7 @@
 """User scenario files: base merging, overlays, validation errors."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -8,21 +10,8 @@ from tradepact.core.errors import ScenarioError, ScheduleError, TradepactError
 from tradepact.core.scenario import load_scenario, scenario_json_schema
 from tradepact.resolve import resolve
 
-MINIMAL = """\
-name: test/minimal
-title: A 100 bn package under a 10 bn cap
-as_of: 2025-11-14
-start_year: 2026
-horizon_end_year: 2065
-discount_rate: 0.04
-profit_split: {investor_share_before_recoup: 0.5, investor_share_after_recoup: 0.1}
-tranches:
-  - name: cash
-    instrument: cash_equity
-    amount_usd_bn: 100
-    schedule: {kind: capped_annual, cap_usd_bn: 10}
-    terms: {cash_yield_rate: 0.10}
-"""
+#: A 100 bn cash package under a 10 bn cap: the smallest valid scenario file.
+MINIMAL = (Path(__file__).resolve().parents[2] / "cases" / "scenarios" / "minimal.yaml").read_text()
 
 
 def test_minimal_scenario_by_hand(write_yaml):
