@@ -317,26 +317,17 @@ def _kernel_py(years, kind, reserve, public, on_issued, issued, terms, host_weig
             w = host_weight[i, d if host_weight.shape[1] > 1 else 0]
             res, pub, kd = reserve[i] != 0, public[i] != 0, kind[i]
             acc = acc_i[i]
-            if kd == EQUITY or kd == FDI:               # yields on the capital paid in so far
-                y = terms[i, 0, pi]
-                if kd == EQUITY:
+            if kd == EQUITY or kd == FDI:               # yields on the capital paid in so far:
+                y = terms[i, 0, pi]                     # equity's go through the waterfall, FDI's straight in
+                tot, rs, pb = (gross, eq_res, eq_pub) if kd == EQUITY else (in_all, in_res, in_pub)
+                for t in range(T):
+                    tot[t] += y * cum_i[i, t]
+                if res:
                     for t in range(T):
-                        gross[t] += y * cum_i[i, t]
-                    if res:
-                        for t in range(T):
-                            eq_res[t] += y * cum_i[i, t]
-                    if pub:
-                        for t in range(T):
-                            eq_pub[t] += y * cum_i[i, t]
-                else:
+                        rs[t] += y * cum_i[i, t]
+                if pub:
                     for t in range(T):
-                        in_all[t] += y * cum_i[i, t]
-                    if res:
-                        for t in range(T):
-                            in_res[t] += y * cum_i[i, t]
-                    if pub:
-                        for t in range(T):
-                            in_pub[t] += y * cum_i[i, t]
+                        pb[t] += y * cum_i[i, t]
                 host_invest += w * acc
                 continue
             p = terms[i, 0, pi]
