@@ -114,19 +114,26 @@ def cached_build(kind: str, build: Callable[[], T]) -> T:
     root = cache_dir()
     if root is None:
         return build()
-    path = root / f"{kind}-{package_digest()[:40]}.pickle"
+    # Keep a few versions (checkouts sharing the cache do not evict each other every run).
+    return cached_pickle(root / f"{kind}-{package_digest()[:40]}.pickle", build, keep=KEEP_VERSIONS,
+                         family=f"{kind}-*.pickle")
+
+
+def cached_pickle(path: Path, compute: Callable[[], T], *, keep: int, family: str = "*.pickle") -> T:
+    """The object pickled at ``path``, else ``compute()`` stored there; of the
+    entries of its folder matching ``family``, the ``keep`` written last stay.
+    An unreadable entry is recomputed; a failed write or prune is skipped."""
     cached = load_pickle(path)
     if cached is not MISSING:
         return cached
-    value = build()
+    value = compute()
     if store_pickle(path, value):
-        # Keep a few versions (checkouts sharing the cache do not evict each other every run).
         try:
-            entries = sorted(root.glob(f"{kind}-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
-            for old in entries[KEEP_VERSIONS:]:
+            entries = sorted(path.parent.glob(family), key=lambda f: f.stat().st_mtime, reverse=True)
+            for old in entries[keep:]:
                 old.unlink(missing_ok=True)
-        except OSError:
-            return value
+        except OSError:          # another run pruning at the same time
+            pass
     return value
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..core.yamlfast import MISSING, cache_dir, load_pickle, store_pickle
+from ..core.yamlfast import cache_dir, cached_pickle
 
 
 def inputs_key(kind: str, inputs: Any, extra: Any = None) -> str:
@@ -121,24 +121,8 @@ def cached_object(key: str, compute: Callable[[], Any]) -> Any:
     root = cache_dir()
     if root is None:
         return compute()
-    path = root / "results" / f"{key}.pickle"
-    cached = load_pickle(path)
-    if cached is not MISSING:
-        return cached
-    value = compute()
-    if store_pickle(path, value):
-        _prune(path.parent)
-    return value
+    return cached_pickle(root / "results" / f"{key}.pickle", compute, keep=MAX_RESULTS)
 
 
 #: Results kept in the cache; the least recently written beyond it are removed.
 MAX_RESULTS = 64
-
-
-def _prune(folder: Path) -> None:
-    try:
-        entries = sorted(folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for old in entries[MAX_RESULTS:]:
-            old.unlink(missing_ok=True)
-    except OSError:          # another run pruning at the same time
-        return

@@ -44,6 +44,20 @@ def test_a_changed_package_is_a_new_entry_and_old_ones_go(cache, monkeypatch):
     assert kept == [f"thing-{d[:40]}.pickle" for d in digests[-yamlfast.KEEP_VERSIONS:]]
 
 
+def test_results_keep_the_last_written_and_spare_other_kinds(cache, monkeypatch):
+    """The studies' results share the pruning: the MAX_RESULTS written last stay,
+    and entries of another kind in the cache's root are not touched."""
+    from tradepact.studies import cache as results
+    monkeypatch.setattr(results, "MAX_RESULTS", 3)
+    yamlfast.cached_build("thing", lambda: 0)
+    for i in range(5):
+        assert results.cached_object(f"k{i}", lambda i=i: i * 10) == i * 10
+        os.utime(cache / "results" / f"k{i}.pickle", (1000 + i, 1000 + i))
+    assert sorted(p.name for p in (cache / "results").glob("*.pickle")) == ["k2.pickle", "k3.pickle", "k4.pickle"]
+    assert results.cached_object("k4", lambda: -1) == 40          # read back, not recomputed
+    assert len(list(cache.glob("thing-*.pickle"))) == 1
+
+
 def test_off_damaged_and_failing(cache, monkeypatch):
     build, calls = counting(7)
     yamlfast.cached_build("thing", build)
