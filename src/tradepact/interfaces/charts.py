@@ -86,18 +86,13 @@ def outflow_chart(a: Assessment) -> str:
                          label=f"stated USD supply capacity ({cap.iloc[0]:g} USD bn/yr)")
     left.title = "Outflow paid from reserves against capacity"
     right.title = "Total cash outflow (all instruments; not bound by the capacity)"
-    left.legend = _legend([(cap_line.label, line_entry(cap_line))] + entries, size=7)
+    left.legend = Legend([(cap_line.label, line_entry(cap_line))] + entries, size=7)
     top = max(left.auto_limits()[1][1], right.auto_limits()[1][1])
     xlim = left.auto_limits()[0]
     for ax in (left, right):
         ax.ylim = (0.0, top)
         ax.xlim = xlim
     return fig.svg()
-
-
-def _legend(entries: list[tuple[str, dict[str, Any]]], *, size: float = 8, loc: str = "best") -> Legend:
-    """A legend inside the panel, placed where it hides the fewest points (``best``)."""
-    return Legend(entries, loc, size)
 
 
 def reserves_chart(a: Assessment) -> str:
@@ -123,7 +118,7 @@ def reserves_chart(a: Assessment) -> str:
     left.title, left.ylabel = "FX reserves, end of year", "USD bn"
     right.title, right.ylabel = "Outflow paid from reserves against capacity", "USD bn per year"
     left.title_size = right.title_size = 12
-    left.legend, right.legend = _legend(le, size=7), _legend(re_, size=7)
+    left.legend, right.legend = Legend(le, size=7), Legend(re_, size=7)
     return fig.svg()
 
 
@@ -145,7 +140,7 @@ def waterfall_chart(a: Assessment) -> str:
     entries += [("cumulative cash out", {"kind": "line", "color": "black", "dash": "--", "width": 1}),
                 ("cumulative receipts (dot: recouped)", {"kind": "line", "color": "black"})]
     ax.title, ax.title_size = "Investor's cash out and cash back", 12
-    ax.legend = _legend(entries, size=8)
+    ax.legend = Legend(entries, size=8)
     return fig.svg()
 
 
@@ -385,5 +380,5 @@ def evidence_timeline_chart(timeline: Any) -> str:
         ax.hline(timeline.final["value"], dash="--", color="black", width=1)
         entries.append(("final (in force)", {"kind": "line", "color": "black", "dash": "--", "width": 1}))
     ax.title, ax.title_size = f"Stated positions: {timeline.kind} ({timeline.partner or 'all'})", 12
-    ax.legend = _legend(entries, size=8)
+    ax.legend = Legend(entries, size=8)
     return fig.svg()

@@ -348,10 +348,10 @@ def tables_into(assessment: Assessment, folder: Path, *, excel: bool = True) -> 
     put("tariffs.csv", lambda p: tariffs.to_csv(p, index=False))
     put("tariff_timeline.csv", lambda p: timeline.to_csv(p, index=False))
 
-    sheets = [("headline", headline, "figure"), ("annual", annual, None), ("tariffs", tariffs, None),
-              ("tariff_timeline", timeline, None), ("provenance", provenance, None)]
     if not excel:
         return written
+    sheets = [("headline", headline, "figure"), ("annual", annual, None), ("tariffs", tariffs, None),
+              ("tariff_timeline", timeline, None), ("provenance", provenance, None)]
     from .xlsx import write_xlsx, write_xlsx_pandas
     if _has("xlsxwriter"):
         put("assessment.xlsx", lambda p: write_xlsx(p, sheets))

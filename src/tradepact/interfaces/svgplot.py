@@ -179,6 +179,8 @@ class _HLine:
 
 @dataclass
 class Legend:
+    """A legend inside a panel; ``loc="best"``: where it hides the fewest points."""
+
     entries: list[tuple[str, dict[str, Any]]]
     loc: str = "best"
     size: float = 8.0

@@ -44,7 +44,7 @@ def _write_column(ws: Any, col: int, values: Any, stamp: Any) -> None:
     if kind == "M":
         for row, (v, gap) in enumerate(zip(values.tolist(), values.isna().tolist()), start=1):
             if not gap:
-                ws.write_datetime(row, col, v.to_pydatetime() if hasattr(v, "to_pydatetime") else v, stamp)
+                _write_datetime(ws, row, col, v, stamp)
         return
     if kind in "fiub":
         items = values.to_numpy().tolist()
@@ -56,8 +56,8 @@ def _write_column(ws: Any, col: int, values: Any, stamp: Any) -> None:
         if t is float:
             if math.isfinite(v):
                 write_number(row, col, v)
-            elif not math.isnan(v):
-                write_string(row, col, "inf" if v > 0 else "-inf")
+            else:
+                _write_infinite(ws, row, col, v)
         elif t is str:
             if v and not (":" in v or v[0] in "={"):
                 write_string(row, col, v)
@@ -92,11 +92,22 @@ def _write_other(ws: Any, row: int, col: int, v: Any, stamp: Any) -> None:
         if math.isfinite(x):
             ws.write_number(row, col, x)
         else:
-            ws.write_string(row, col, "inf" if x > 0 else "-inf")
+            _write_infinite(ws, row, col, x)
     elif hasattr(v, "to_pydatetime") or hasattr(v, "isoformat"):
-        ws.write_datetime(row, col, v.to_pydatetime() if hasattr(v, "to_pydatetime") else v, stamp)
+        _write_datetime(ws, row, col, v, stamp)
     else:
         ws.write(row, col, str(v))
+
+
+def _write_infinite(ws: Any, row: int, col: int, x: float) -> None:
+    """A float that is not finite: infinities as the text ``inf``/``-inf``, NaN blank (as pandas)."""
+    if not math.isnan(x):
+        ws.write_string(row, col, "inf" if x > 0 else "-inf")
+
+
+def _write_datetime(ws: Any, row: int, col: int, v: Any, stamp: Any) -> None:
+    """A timestamp or date, in the ``YYYY-MM-DD HH:MM:SS`` format ``stamp``."""
+    ws.write_datetime(row, col, v.to_pydatetime() if hasattr(v, "to_pydatetime") else v, stamp)
 
 
 def write_xlsx_pandas(path: Path, sheets: list[tuple[str, Any, str | None]]) -> None:

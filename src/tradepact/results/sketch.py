@@ -155,11 +155,16 @@ class QuantileSketch:
         self._max = np.full(self.width, -np.inf)
 
     # ------------------------------------------------------------ feeding
-    def update(self, values: np.ndarray) -> None:
-        """Add a chunk: ``(m, width)`` values (``m`` draws)."""
+    def _chunk(self, values: np.ndarray) -> np.ndarray:
+        """``values`` as a float ``(m, width)`` array (a chunk of ``m`` draws)."""
         x = np.asarray(values, dtype=float)
         if x.ndim != 2 or x.shape[1] != self.width:
             raise ValueError(f"expected (m, {self.width}) values, got {x.shape}")
+        return x
+
+    def update(self, values: np.ndarray) -> None:
+        """Add a chunk: ``(m, width)`` values (``m`` draws)."""
+        x = self._chunk(values)
         if self._exact is not None:
             n = self.n + x.shape[0]
             will_grid = self.expected is not None and self.expected > self.exact_max
@@ -209,9 +214,7 @@ class QuantileSketch:
         one), without adding them: what a worker sends back (see :meth:`merge`)."""
         if self._exact is not None:
             raise ValueError("the sketch has no grid yet (it is still exact)")
-        x = np.asarray(values, dtype=float)
-        if x.ndim != 2 or x.shape[1] != self.width:
-            raise ValueError(f"expected (m, {self.width}) values, got {x.shape}")
+        x = self._chunk(values)
         counts = np.zeros_like(self._counts)
         vmin, vmax = np.full(self.width, np.inf), np.full(self.width, -np.inf)
         if _bin is not None:
