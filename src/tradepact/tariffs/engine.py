@@ -384,6 +384,7 @@ class TariffEngine:
                     refs.append(r)
         covered = {k for k, (lvl, cov) in tr["slots"].items() if float(w @ cov[:, 0]) > 0}
         s232 = {k.split(":")[1] for k in covered if k.startswith("s232:")}
+        authorities = {k.split(":")[0] for k in covered}     # S4 and S5 apply to every program of theirs
         border = any(f"ieepa_fent:{b}" in covered for b in BORDER_PROGRAMS)
         applied = []
         if g.method == "legal":
@@ -393,9 +394,9 @@ class TariffEngine:
                 applied.append("S2")
             if border and s232 & set(VEHICLES + WOOD):
                 applied.append("S3")
-            if s232 and any(k.startswith("ieepa_recip:") for k in covered):   # every program of the authority
+            if s232 and "ieepa_recip" in authorities:
                 applied.append("S4")
-            if s232 and "s122:general" in covered:
+            if s232 and "s122" in authorities:
                 applied.append("S5")
         for rule in applied:
             for key in RULE_SOURCES[rule]:

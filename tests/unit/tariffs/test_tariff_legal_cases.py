@@ -80,3 +80,17 @@ def test_explanation_names_the_stacking_rule_and_its_source(engine):
     assert "S4" in x.stacking_rules
     assert any("2025-06063" in r.href for r in x.references)   # EO 14257
     assert "S4" not in engine.explain("KOR", "392690", "2025-10-01").stacking_rules
+
+
+def test_the_section_232_exclusion_is_named_for_a_country_program_alone(system, engine):
+    """S4 applies to every program of the reciprocal authority. With the baseline
+    10 % switched off, Brazil's own + 40 % order (program bra_eo14323) is the only
+    reciprocal duty on a Section 232 steel line: the stacking removes it, and the
+    explanation must name S4 although no ``general`` program is covered."""
+    from tradepact.studies.tariffs import TariffEngine
+    alone = system.custom_regime("bra-order-alone", disable=("recip_baseline_10",))
+    x = TariffEngine(system, engine.schedule, regime=alone).explain("BRA", "7208510030", "2025-09-01")
+    assert x.by_authority["s232"] == pytest.approx(0.50)
+    assert x.by_authority.get("ieepa_recip", 0.0) == 0.0
+    assert "S4" in x.stacking_rules
+    assert "recip_baseline_10" not in {m["id"] for m in x.measures}
