@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -75,19 +73,34 @@ def test_sigint_during_writing_leaves_no_temporary_file(tmp_path):
     assert _leftovers(tmp_path / "work") == []
 
 
+#: Runs the CLI in a process that sends itself SIGINT while the report is being
+#: written (its temporary folder exists): the signal comes from the system, at a
+#: known point, however fast the machine.
+_INTERRUPTED_CLI = """
+import os, signal, sys
+import tradepact.interfaces.report as report
+real = report.tables_into
+def tables_into(assessment, tmp, **kw):
+    real(assessment, tmp, **kw)
+    print("writing into", "existing" if tmp.is_dir() else "missing", "folder", file=sys.stderr, flush=True)
+    os.kill(os.getpid(), signal.SIGINT)
+report.tables_into = tables_into
+from tradepact.interfaces.cli import run
+sys.argv = ["tradepact", *sys.argv[1:]]
+run()
+"""
+
+
 def test_the_command_exits_130_on_sigint_and_leaves_no_temporary_file(tmp_path):
     old, _ = _scenarios(tmp_path)
     work = tmp_path / "work"
     (work / "system-tmp").mkdir(parents=True)
     env = {**os.environ, "TMPDIR": str(work / "system-tmp")}
-    cmd = [sys.executable, "-m", "tradepact", "assess", "--scenario", str(old), "--out", str(work / "report")]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    # Wait until the command is running (it has imported the engines), then interrupt it.
-    time.sleep(2.0)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 130, err[-2000:]
-    assert "Traceback" not in err
+    cmd = [sys.executable, "-c", _INTERRUPTED_CLI, "assess", "--scenario", str(old), "--out", str(work / "report")]
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, timeout=300)
+    assert "writing into existing folder" in proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == 130, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
     assert _leftovers(work) == []
 
 
