@@ -27,3 +27,20 @@ def lazy(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], Any]
         return sorted(exports)
 
     return __getattr__, __dir__
+
+
+class LazyModule:
+    """A module imported when one of its attributes is first read.
+
+    ``pd = LazyModule("pandas")`` at the top of a module that only builds
+    frames in some of its functions: commands that never call them (the
+    zone of agreement, the Monte Carlo) do not pay for importing pandas."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+    def __repr__(self) -> str:
+        return f"<module {self._name!r}, imported on first use>"

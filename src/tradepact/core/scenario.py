@@ -57,6 +57,7 @@ from .references import Reference
 from .scenario_files import (  # noqa: F401 - re-exported: the scenario API
     TrancheLocation, _check_tranches, _kind, _merge, _own_tranches, allow_paths, checked_path, dotted, locate_in,
 )
+from .yamlfast import load_package_yaml
 from .yamlio import LineDict, load_yaml_file, validation_error
 
 SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "scenarios"
@@ -462,10 +463,20 @@ def _shipped_path(name: str) -> Path | None:
     return p if p.is_file() else None
 
 
+def _load_file(path: Path) -> Any:
+    """A scenario file's data: a shipped one through the package's fast reader, any
+    other through the bounded reader of users' files."""
+    try:
+        shipped = path.resolve().is_relative_to(SCENARIO_ROOT)
+    except (OSError, ValueError):      # a name the system cannot resolve: the reader says why
+        shipped = False
+    return load_package_yaml(path) if shipped else load_yaml_file(path)
+
+
 def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> LineDict:
     """The file's data with its base chain merged in (not yet validated)."""
     source = str(path)
-    data = load_yaml_file(path)
+    data = _load_file(path)
     if not isinstance(data, LineDict):
         raise ScenarioError("a scenario file must be a mapping of keys to values",
                             location=Location(source), expected="keys such as name, title, tranches")
@@ -501,7 +512,7 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> LineDict:
 def load_scenario(path: Path | str) -> Scenario:
     """Load and validate one scenario file (with its base chain)."""
     p = Path(path)
-    own = load_yaml_file(p)
+    own = _load_file(p)
     raw = _read_raw(p, (str(p.resolve()),))
     try:
         spec = ScenarioSpec.model_validate(raw)

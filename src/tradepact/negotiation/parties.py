@@ -315,8 +315,7 @@ def relief_stream(relief: EngineRelief, years: np.ndarray, incidence: Mapping[st
     forgone = relief.series("us_revenue_forgone_usd_bn", span)
     if np.isnan(total).any() or np.isnan(forgone).any():
         raise ValueError("the tariff relief does not cover every modelled year")
-    f = relief.frame
-    sectors = sorted(set(f.loc[(f["item"] == "tariff_savings_usd_bn") & (f["sector"] != "all"), "sector"]))
+    sectors = relief.sectors("tariff_savings_usd_bn")
     default = np.asarray(incidence["default"], float)
     reach = np.zeros((max(default.size, *(np.asarray(v).size for v in incidence.values())), len(span)))
     for sector in sectors:

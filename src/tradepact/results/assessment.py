@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .. import __version__
 from ..core.instruments import describe_schedule
+from ..core.lazy import LazyModule
 from ..core.parameters import ParameterUse
 from .base import Result, ResultSet, provenance_frame, records
+
+pd = LazyModule("pandas")
 
 #: Headline figures: key -> (label, unit, format); interfaces format with the third.
 HEADLINE: dict[str, tuple[str, str, str]] = {
@@ -88,7 +90,7 @@ class ScenarioAssessment(Result):
     annual: pd.DataFrame
     tranches: tuple[TrancheSummary, ...]
     sources: tuple[ParameterUse, ...] = field(repr=False)
-    tariffs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    tariffs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(), repr=False)
     tariff_regimes: tuple[str, str] = ("", "")
     #: Zero-argument function giving the effective rates over time (costly: the
     #: whole HS10 table priced interval by interval), called on first use only.

@@ -14,13 +14,15 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..core.errors import TradepactError
+from ..core.lazy import LazyModule
 from ..core.parameters import ParameterUse
 from ..core.units import CURRENCIES
 from .base import Result, ResultSet, provenance_frame
 from .sketch import Moments, QuantileSketch
+
+pd = LazyModule("pandas")
 
 #: Quantiles of the fan charts.
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -13,13 +13,15 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ..core.lazy import LazyModule
 from ..core.parameters import ParameterUse
 from ..negotiation.design import DIMENSIONS, DesignPayoffs, DesignSpace
 from ..negotiation.frontier import FrontierPoint, ProposalPosition, pareto_front
 from ..negotiation.parties import Host, Investor
 from .base import Result, provenance_frame
+
+pd = LazyModule("pandas")
 
 
 @dataclass(frozen=True)

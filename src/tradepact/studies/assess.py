@@ -13,10 +13,9 @@ import functools
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import numpy as np
-import pandas as pd
 
 from ..core.parameters import ParameterNode, ParameterUse
 from ..core.scenario import Scenario
@@ -25,10 +24,12 @@ from ..negotiation.parties import Payoffs, ReliefStream, payoffs, relief_stream
 from ..resolve import ResolvedScenario, resolve
 from ..results.assessment import Assessment, ScenarioAssessment
 from ..tariffs.relief import ReliefInputs, TariffRelief
-from ..tariffs.timeline import rate_timeline
 from ..vehicle.cashflows import CashFlowSchedule, build_cash_flows
 from ..vehicle.valuation import VehicleResult
-from .cache import cached_frame, inputs_key
+from .cache import cached_columns, cached_frame, inputs_key
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_SCENARIOS = ("us_kr_2025/us_initial", "us_kr_2025/us_october", "us_kr_2025/kr_october",
                      "us_kr_2025/final")
@@ -158,14 +159,14 @@ def _relief(inputs: ReliefInputs, years: tuple[int, ...]) -> TariffRelief:
     key = inputs_key("relief", inputs, years)
     computed: list[TariffRelief] = []
 
-    def compute() -> pd.DataFrame:
+    def compute() -> Mapping[str, np.ndarray]:
         computed.append(inputs.run(years))
-        return computed[0].frame
-    frame = cached_frame(key, compute)
+        return computed[0].columns
+    columns = cached_columns(key, compute)
     if computed:
         return computed[0]
-    return TariffRelief.from_frame(frame, years, (inputs.with_deal.regime, inputs.without_deal.regime),
-                                   inputs.partner)
+    return TariffRelief.from_columns(columns, years, (inputs.with_deal.regime, inputs.without_deal.regime),
+                                     inputs.partner)
 
 
 #: Partners the rate timeline compares the investor with (the charts' competitors).
@@ -174,6 +175,7 @@ TIMELINE_PARTNERS = ("KOR", "JPN", "EUN", "MEX", "CHN", "TWN", "CHE")
 
 @functools.lru_cache(maxsize=8)
 def _timeline(inputs: ReliefInputs) -> pd.DataFrame:
+    from ..tariffs.timeline import rate_timeline
     cov = inputs.system.coverage
     have = set(inputs.trade.data["partner"].unique().to_list())
     partners = [p for p in dict.fromkeys((inputs.partner,) + TIMELINE_PARTNERS) if p in have]

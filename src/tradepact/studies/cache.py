@@ -24,14 +24,17 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
 from .. import __version__
 from ..core.yamlfast import cache_dir, cached_pickle
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def inputs_key(kind: str, inputs: Any, extra: Any = None) -> str:
@@ -52,10 +55,49 @@ def inputs_key(kind: str, inputs: Any, extra: Any = None) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _entry(key: str) -> Path | None:
+    root = cache_dir()
+    return root / f"{key}.parquet" if root is not None else None
+
+
+def _store(path: Path | None, columns: Mapping[str, Any], attrs: Mapping[str, Any]) -> None:
+    """Write ``columns`` (and ``attrs``, as JSON beside them) under ``path``; skipped if it fails."""
+    if path is None:
+        return
+    tmp = None
+    try:
+        import polars as pl
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        pl.DataFrame({c: np.asarray(v) for c, v in columns.items()}).write_parquet(tmp)
+        os.replace(tmp, path)
+        path.with_suffix(".json").write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v
+                                                         for k, v in attrs.items()}, default=str))
+    except Exception:  # noqa: BLE001 - caching is optional
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def cached_columns(key: str, compute: Callable[[], Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The table stored under ``key`` as NumPy columns (text as object arrays),
+    computing and storing it if absent. No pandas: the payoffs read the relief this way."""
+    path = _entry(key)
+    if path is not None and path.is_file():
+        try:
+            import polars as pl
+            table = pl.read_parquet(path)
+            return {c: table[c].to_numpy() for c in table.columns}
+        except Exception:  # noqa: BLE001 - a damaged cache entry is recomputed
+            pass
+    columns = dict(compute())
+    _store(path, columns, {})
+    return columns
+
+
 def cached_frame(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """The frame stored under ``key``, computing and storing it if absent."""
-    root = cache_dir()
-    path = root / f"{key}.parquet" if root is not None else None
+    path = _entry(key)
     if path is not None and path.is_file():
         try:
             import polars as pl
@@ -72,18 +114,7 @@ def cached_frame(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         except Exception:  # noqa: BLE001 - a damaged cache entry is recomputed
             pass
     frame = compute()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            os.close(fd)
-            import polars as pl
-            pl.DataFrame({c: frame[c].to_numpy() for c in frame.columns}).write_parquet(tmp)
-            os.replace(tmp, path)
-            path.with_suffix(".json").write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v
-                                                             for k, v in frame.attrs.items()}, default=str))
-        except Exception:  # noqa: BLE001 - caching is optional
-            Path(tmp).unlink(missing_ok=True) if 'tmp' in locals() else None
+    _store(path, {c: frame[c].to_numpy() for c in frame.columns}, frame.attrs)
     return frame
 
 

@@ -88,7 +88,7 @@ def find_zopa(base: Scenario | str | Path = "us_kr_2025/final", *, space: Design
     (``chunk_draws``) on the chosen executor (in process, a Dask LocalCluster
     with ``workers``, or ``scheduler``); results are identical on any executor.
     """
-    from .simulate import DEFAULT_UNCERTAINTY, load_uncertainty
+    from .uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
     sc = Scenario.load(base)
     if space is None:
         fixed = dict(fix or {})

@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from ..core.errors import Location, with_value
@@ -30,30 +30,58 @@ from .response import ResponseParams, import_response
 CAR_SECTORS = ("cars", "car_parts")
 
 
+#: The columns of a relief table, in order.
+COLUMNS = ("year", "item", "partner", "sector", "value", "unit", "basis")
+
+
 @dataclass(frozen=True)
 class TariffRelief:
-    """Annual figures (tidy: year × item × partner × sector) and the headline."""
+    """Annual figures (tidy: year × item × partner × sector) and the headline.
 
-    frame: pd.DataFrame
+    ``columns`` holds the table as NumPy arrays (:data:`COLUMNS`); ``frame`` is
+    the same table as a pandas DataFrame, built when first asked for (the
+    payoffs read series and never need pandas)."""
+
+    columns: Mapping[str, np.ndarray]
     tariff_savings_usd_bn_per_year: float
     years: tuple[int, ...]
     regimes: tuple[str, str]
     notes: tuple[str, ...] = field(default_factory=tuple)
     partner: str = "KOR"
-    #: Series already read (the frame never changes; Monte Carlo and the tornado read the same ones often).
+    #: Series already read (the table never changes; Monte Carlo and the tornado read the same ones often).
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, years: Sequence[int], regimes: tuple[str, str],
-                   partner: str) -> "TariffRelief":
-        """Rebuild from a stored ``frame`` (the headline is the mean yearly savings)."""
-        head = frame[(frame["item"] == "tariff_savings_usd_bn") & (frame["sector"] == "all")]["value"].mean()
-        return cls(frame, float(head), tuple(years), regimes, (), partner)
+    def from_columns(cls, columns: Mapping[str, Any], years: Sequence[int], regimes: tuple[str, str],
+                     partner: str, notes: tuple[str, ...] = ()) -> "TariffRelief":
+        """The relief of a table's ``columns`` (the headline is the mean yearly savings)."""
+        cols = {c: np.asarray(columns[c], dtype=float if c == "value" else None) for c in COLUMNS}
+        total = (cols["item"] == "tariff_savings_usd_bn") & (cols["sector"] == "all")
+        head = float(cols["value"][total].mean()) if total.any() else float("nan")
+        return cls(cols, head, tuple(years), regimes, tuple(notes), partner)
 
-    def item(self, item: str, *, sector: str = "all", partner: str | None = None) -> pd.Series:
-        f = self.frame[(self.frame["item"] == item) & (self.frame["sector"] == sector)]
+    @cached_property
+    def frame(self) -> Any:
+        """The table as a pandas DataFrame (columns :data:`COLUMNS`)."""
+        import pandas as pd
+        return pd.DataFrame({c: self.columns[c] for c in COLUMNS}, columns=list(COLUMNS))
+
+    def _rows(self, item: str, sector: str | None, partner: str | None) -> np.ndarray:
+        c = self.columns
+        mask = c["item"] == item
+        if sector is not None:
+            mask &= c["sector"] == sector
         if partner is not None:
-            f = f[f["partner"] == partner]
+            mask &= c["partner"] == partner
+        return mask
+
+    def sectors(self, item: str) -> list[str]:
+        """The sectors ``item`` is given for, besides ``all`` (sorted)."""
+        return sorted({str(s) for s in self.columns["sector"][self._rows(item, None, None)]} - {"all"})
+
+    def item(self, item: str, *, sector: str = "all", partner: str | None = None) -> Any:
+        """``item`` by year as a pandas Series."""
+        f = self.frame[self._rows(item, sector, partner)]
         return f.set_index("year")["value"]
 
     def series(self, item: str, years: Sequence[int], *, sector: str = "all",
@@ -61,7 +89,12 @@ class TariffRelief:
         """``item`` for each of ``years`` as a float array (NaN where missing)."""
         key = (item, tuple(int(y) for y in years), sector, partner)
         if key not in self._memo:
-            self._memo[key] = self.item(item, sector=sector, partner=partner).reindex(list(key[1])).to_numpy(float)
+            rows = self._rows(item, sector, partner)
+            have = self.columns["year"][rows].astype(np.int64)
+            if np.unique(have).size != have.size:
+                raise ValueError(f"the relief table gives {item} ({sector}, {partner}) twice for a year")
+            at = dict(zip(have.tolist(), self.columns["value"][rows].tolist()))
+            self._memo[key] = np.array([at.get(y, np.nan) for y in key[1]], dtype=float)
         return self._memo[key].copy()
 
 
@@ -242,10 +275,10 @@ def tariff_relief(with_deal: MeasureSet, without_deal: MeasureSet, trade: Import
                     "partner", "value", "diversion", "value_o", "div_o").iter_rows():
                 add(year, "export_value_change_usd_bn", (val - val_o) * bn, "usd_bn", basis, who=who)
                 add(year, "trade_diversion_usd_bn", (div - div_o) * bn, "usd_bn", basis, who=who)
-    frame = pd.DataFrame(rows, columns=["year", "item", "partner", "sector", "value", "unit", "basis"])
-    head = frame[(frame["item"] == "tariff_savings_usd_bn") & (frame["sector"] == "all")]["value"].mean()
+    columns = {c: np.array([r[c] for r in rows], dtype=float if c == "value" else object) for c in COLUMNS}
+    columns["year"] = columns["year"].astype(np.int64)
     notes = (f"trade values: {trade.source}; rates before {base_date} are not covered",)
-    return TariffRelief(frame, float(head), tuple(years), (with_deal.regime, without_deal.regime), notes, partner)
+    return TariffRelief.from_columns(columns, years, (with_deal.regime, without_deal.regime), partner, notes)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,3 +1,4 @@
+import numpy as np
 import polars as pl
 import pytest
 
@@ -65,6 +66,35 @@ def test_tariff_relief_by_hand(system):
     bill = 10.0 * (0.25 * 212 + 0.15 * 61) / 365
     assert r.item("tariff_bill_with_deal_usd_bn", sector="cars")[2025] == pytest.approx(bill)
     assert r.item("us_revenue_forgone_usd_bn").iloc[0] == pytest.approx(cars + other)
+    # The payoffs' reads (NumPy columns, no pandas): a year not computed is NaN.
+    got = r.series("tariff_savings_usd_bn", [2024, 2025], sector="cars", partner="KOR")
+    assert np.isnan(got[0]) and got[1] == pytest.approx(cars)
+    assert r.series("us_revenue_forgone_usd_bn", [2025]) == pytest.approx([cars + other])
+    assert r.sectors("tariff_savings_usd_bn") == ["cars", "other"]
+
+
+def test_a_relief_read_back_from_the_cache_gives_the_same_figures(system, tmp_path, monkeypatch):
+    from tradepact.resolve.tariff_files import default_schedule
+    from tradepact.studies.cache import cached_columns
+    from tradepact.tariffs.relief import TariffRelief
+    monkeypatch.setenv("TRADEPACT_CACHE_DIR", str(tmp_path))
+    trade = ImportFrame.from_records([
+        {"product": "87032301", "partner": "KOR", "period": 2024, "customs_value": 10e9},
+        {"product": "87089999", "partner": "KOR", "period": 2024, "customs_value": 4e9},
+        {"product": "39269099", "partner": "JPN", "period": 2024, "customs_value": 10e9}])
+    r = tariff_relief(system.regime("enacted"), system.regime("no_kor_deal"), trade, [2025, 2026],
+                      system=system, schedule=default_schedule())
+    cached_columns("relief-test", lambda: r.columns)
+    stored = cached_columns("relief-test", lambda: pytest.fail("computed again"))
+    back = TariffRelief.from_columns(stored, r.years, r.regimes, r.partner)
+    assert back.tariff_savings_usd_bn_per_year == pytest.approx(r.tariff_savings_usd_bn_per_year)
+    for item, sector, partner in {(i, s, p) for i, s, p in zip(r.columns["item"], r.columns["sector"],
+                                                               r.columns["partner"])}:
+        want = r.frame[(r.frame["item"] == item) & (r.frame["sector"] == sector)
+                       & (r.frame["partner"] == partner)].set_index("year")["value"].reindex([2025, 2026])
+        np.testing.assert_allclose(back.series(item, [2025, 2026], sector=sector, partner=partner),
+                                   want.to_numpy(float), rtol=1e-15)
+    assert back.sectors("tariff_savings_usd_bn") == r.sectors("tariff_savings_usd_bn")
 
 
 def test_years_outside_coverage(system):
