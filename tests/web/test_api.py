@@ -87,6 +87,18 @@ def test_tariff_rate_is_the_cli_document(client, capsys):
     assert client.get("/api/v1/tariffs/rate", params={"partner": "KOR", "hs": "870323", "date": "2025-10-01"}).json() == expected
 
 
+def test_what_the_server_keeps_is_out_of_the_collectors_rounds(client, web_app):
+    # A full collection walks every object it tracks; the engines and results the
+    # server keeps for its life are frozen once built, so a collection under load
+    # does not walk them again (it stalled every request in flight by tens of ms).
+    import gc
+    client.get("/api/v1/tariffs/rate", params={"partner": "KOR", "hs": "870323", "date": "2025-10-01"})
+    engine = web_app.state.web.engine()
+    assert gc.is_tracked(engine)
+    assert not any(o is engine for o in gc.get_objects())     # tracked, but in no generation: frozen
+    assert gc.get_freeze_count() > 0
+
+
 @pytest.mark.parametrize("date,rate", [
     # Proclamation 10908: 25 % on passenger vehicles from 2025-04-03; KORUS leaves no MFN duty.
     ("2025-10-01", 0.25),
