@@ -10,7 +10,9 @@ starts fast; the engines are imported when a command runs.
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -136,5 +138,20 @@ def allow_path_option(fn):  # noqa: ANN001, ANN201 - a click decorator
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    Once the command is done and no other thread runs, the process leaves
+    without the interpreter's teardown: the exit handlers run and the standard
+    streams are flushed first, then the system reclaims the memory. Freeing
+    every module and object one by one (0.1–0.2 s once numba, SciPy and Polars
+    are loaded) writes nothing and only delays the shell's prompt."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):    # the reader has gone, or the stream is closed
+            pass
+    os._exit(code)
