@@ -72,8 +72,9 @@ def _store(path: Path | None, columns: Mapping[str, Any], attrs: Mapping[str, An
         os.close(fd)
         pl.DataFrame({c: np.asarray(v) for c, v in columns.items()}).write_parquet(tmp)
         os.replace(tmp, path)
-        path.with_suffix(".json").write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v
-                                                         for k, v in attrs.items()}, default=str))
+        if attrs:
+            path.with_suffix(".json").write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v
+                                                             for k, v in attrs.items()}, default=str))
     except Exception:  # noqa: BLE001 - caching is optional
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
